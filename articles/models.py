@@ -1,0 +1,248 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Prefetch, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItemBase
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Leave empty for a top-level section of the menu."),
+    )
+    position = models.PositiveSmallIntegerField(_("menu position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    is_highlighted = models.BooleanField(
+        _("highlighted"),
+        default=False,
+        help_text=_("A campaign section, shown apart in the menu."),
+    )
+    show_in_menu = models.BooleanField(_("shown in menu"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="articles_category_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggedarticle_unique"
+            )
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_card_data(self):
+        """Load what an article card shows, in a fixed number of queries."""
+        return self.select_related("category", "category__parent", "author").prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name"))
+        )
+
+    def in_category_tree(self, category: "Category"):
+        """Articles in `category` or any of its sub-categories."""
+        return self.filter(Q(category=category) | Q(category__parent=category))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def most_read(self, days: int = 7):
+        """Articles by views over the last `days` days, from the per-day counts."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            self.filter(daily_views__day__gte=since)
+            .annotate(recent_views=Sum("daily_views__views"))
+            .order_by("-recent_views", "-published_at")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    lead = models.TextField(
+        _("lead"), max_length=1000, blank=True, help_text=_("The standfirst under the title.")
+    )
+    body = models.TextField(_("body"), blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    byline = models.CharField(
+        _("byline"), max_length=100, blank=True, help_text=_('Shown as "By …"; the author by default.')
+    )
+    source_name = models.CharField(_("source name"), max_length=120, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    image = models.ImageField(
+        _("featured image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_alt = models.CharField(_("image alt text"), max_length=300, blank=True)
+    seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("A future time schedules the article."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    reading_time = models.PositiveSmallIntegerField(_("minutes to read"), default=1, editable=False)
+    view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["view_count", "search_vector", "updated_at"])
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("edit_any_article", _("Can edit articles by other authors")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published"]),
+                name="articles_article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_article_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-published_at"],
+                name="articles_published_recent",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["category", "-published_at"],
+                name="articles_category_recent",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["author", "-published_at"],
+                name="articles_author_recent",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["-published_at"],
+                name="articles_featured_recent",
+                condition=Q(status="published", is_featured=True),
+            ),
+            models.Index(fields=["status", "-updated_at"], name="articles_status_updated"),
+            models.Index(fields=["-view_count"], name="articles_view_count"),
+            GinIndex(fields=["search_vector"], name="articles_search_vector"),
+            GinIndex(fields=["title"], name="articles_title_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def byline_text(self) -> str:
+        return self.byline or (self.author.public_name if self.author else "")
+
+
+class ArticleSlugRedirect(models.Model):
+    """An old slug of a published article, answered with a 301 to its current URL."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class ArticleDailyViews(models.Model):
+    """Views of one article on one day (site time zone); upserted by view counting."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "article daily views"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="articles_dailyviews_unique")
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="articles_dailyviews_day")]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.views}"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = []

@@ -1,0 +1,97 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Page(models.Model):
+    """A policy or static page served at /<slug>/ (Privacy Policy, Who we are, …)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    body = models.TextField(_("body"), blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    show_in_footer = models.BooleanField(_("linked from the footer"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
+
+
+class UsefulLink(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    url = models.URLField(_("URL"), max_length=500)
+    image = models.ImageField(_("image"), upload_to="links/", blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("useful link")
+        verbose_name_plural = _("useful links")
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings editors change in the admin."""
+
+    site_name = models.CharField(_("site name"), max_length=80, default="Digest")
+    tagline = models.CharField(_("tagline"), max_length=120, blank=True, default="Daily Digest")
+    about = models.TextField(_("about text"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    cookie_bar_text = models.CharField(
+        _("cookie bar text"),
+        max_length=300,
+        default="By using this site, you agree to the Privacy Policy and Terms of Use.",
+    )
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    telegram_url = models.URLField(_("Telegram"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("founded in"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="digest_sitesettings_singleton")]
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """Return the settings row, creating it with defaults on first use."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        links = [
+            ("X", self.x_url),
+            ("Facebook", self.facebook_url),
+            ("Telegram", self.telegram_url),
+            ("YouTube", self.youtube_url),
+            ("Instagram", self.instagram_url),
+            ("LinkedIn", self.linkedin_url),
+        ]
+        return [(name, url) for name, url in links if url]

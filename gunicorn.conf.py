@@ -1,0 +1,18 @@
+"""gunicorn settings: `gunicorn digest.wsgi` picks this file up from the project root."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 30
+graceful_timeout = 20
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
+
+
+def on_starting(server):
+    """Refuse to start with one clear line when settings or the database are wrong."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
+    from digest.startup import fail_clearly, verify_database
+
+    with fail_clearly():
+        verify_database()
