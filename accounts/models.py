@@ -33,7 +33,9 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",
-                violation_error_message=_("A user with that email address already exists."),
+                violation_error_message=_(
+                    "A user with that email address already exists."
+                ),
             ),
             models.UniqueConstraint(
                 Lower("username"),
@@ -67,7 +69,9 @@ class SavedArticle(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["user", "-created_at"], name="accounts_saved_user_recent")
+            models.Index(
+                fields=["user", "-created_at"], name="accounts_saved_user_recent"
+            )
         ]
 
     def __str__(self):
@@ -89,7 +93,9 @@ class ReadingHistory(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["user", "-read_at"], name="accounts_history_user_recent")
+            models.Index(
+                fields=["user", "-read_at"], name="accounts_history_user_recent"
+            )
         ]
 
     def __str__(self):

@@ -1,7 +1,3 @@
-from django.urls import path
-
-from accounts import views
-
 app_name = "accounts"
 
 urlpatterns = []

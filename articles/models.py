@@ -42,12 +42,17 @@ class Category(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="articles_category_not_own_parent"
+                condition=~Q(parent=models.F("pk")),
+                name="articles_category_not_own_parent",
             )
         ]
 
     def __str__(self):
-        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+        return (
+            f"{self.parent.name} › {self.name}"
+            if self.parent_id and self.parent
+            else self.name
+        )
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -71,13 +76,15 @@ class TaggedArticle(TaggedItemBase):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
 
     def with_card_data(self):
         """Load what an article card shows, in a fixed number of queries."""
-        return self.select_related("category", "category__parent", "author").prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.order_by("name"))
-        )
+        return self.select_related(
+            "category", "category__parent", "author"
+        ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
     def in_category_tree(self, category: "Category"):
         """Articles in `category` or any of its sub-categories."""
@@ -105,11 +112,17 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     lead = models.TextField(
-        _("lead"), max_length=1000, blank=True, help_text=_("The standfirst under the title.")
+        _("lead"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The standfirst under the title."),
     )
     body = models.TextField(_("body"), blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="articles",
     )
     tags = TaggableManager(through=TaggedArticle, blank=True)
     author = models.ForeignKey(
@@ -120,7 +133,10 @@ class Article(models.Model):
         related_name="articles",
     )
     byline = models.CharField(
-        _("byline"), max_length=100, blank=True, help_text=_('Shown as "By …"; the author by default.')
+        _("byline"),
+        max_length=100,
+        blank=True,
+        help_text=_('Shown as "By …"; the author by default.'),
     )
     source_name = models.CharField(_("source name"), max_length=120, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
@@ -149,12 +165,16 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_featured = models.BooleanField(_("featured"), default=False)
-    reading_time = models.PositiveSmallIntegerField(_("minutes to read"), default=1, editable=False)
+    reading_time = models.PositiveSmallIntegerField(
+        _("minutes to read"), default=1, editable=False
+    )
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count", "search_vector", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "search_vector", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("article")
@@ -194,10 +214,14 @@ class Article(models.Model):
                 name="articles_featured_recent",
                 condition=Q(status="published", is_featured=True),
             ),
-            models.Index(fields=["status", "-updated_at"], name="articles_status_updated"),
+            models.Index(
+                fields=["status", "-updated_at"], name="articles_status_updated"
+            ),
             models.Index(fields=["-view_count"], name="articles_view_count"),
             GinIndex(fields=["search_vector"], name="articles_search_vector"),
-            GinIndex(fields=["title"], name="articles_title_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(
+                fields=["title"], name="articles_title_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ]
 
     def __str__(self):
@@ -223,7 +247,9 @@ class ArticleSlugRedirect(models.Model):
     """An old slug of a published article, answered with a 301 to its current URL."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="old_slugs"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -233,16 +259,22 @@ class ArticleSlugRedirect(models.Model):
 class ArticleDailyViews(models.Model):
     """Views of one article on one day (site time zone); upserted by view counting."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="daily_views"
+    )
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "article daily views"
         constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="articles_dailyviews_unique")
+            models.UniqueConstraint(
+                fields=["article", "day"], name="articles_dailyviews_unique"
+            )
         ]
-        indexes = [models.Index(fields=["day", "article"], name="articles_dailyviews_day")]
+        indexes = [
+            models.Index(fields=["day", "article"], name="articles_dailyviews_day")
+        ]
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.views}"

@@ -1,7 +1,3 @@
-from django.urls import path
-
-from articles import views
-
 app_name = "articles"
 
 urlpatterns = []

@@ -107,7 +107,10 @@ def main(argv: list[str]) -> int:
     """`python -m digest.embedded_db start|stop|status [PGDATA]`, without Django."""
     import os
 
-    default = os.environ.get("EMBEDDED_PGDATA") or Path(__file__).parent.parent / "var" / "pgdata"
+    default = (
+        os.environ.get("EMBEDDED_PGDATA")
+        or Path(__file__).parent.parent / "var" / "pgdata"
+    )
     if not argv or argv[0] not in {"start", "stop", "status"}:
         print("usage: python -m digest.embedded_db start|stop|status [PGDATA]")
         return 2
@@ -116,7 +119,9 @@ def main(argv: list[str]) -> int:
         params = ensure_server(pgdata)
         print(f"embedded PostgreSQL runs in {pgdata} (socket in {params['HOST']})")
     elif argv[0] == "stop":
-        print(f"stopped {pgdata}" if stop_server(pgdata) else f"nothing runs in {pgdata}")
+        print(
+            f"stopped {pgdata}" if stop_server(pgdata) else f"nothing runs in {pgdata}"
+        )
     else:
         running = _running_postmaster(pgdata) is not None
         print(f"{'running' if running else 'stopped'}: {pgdata}")

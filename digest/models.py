@@ -49,7 +49,9 @@ class SiteSettings(models.Model):
     """The one row of site-wide settings editors change in the admin."""
 
     site_name = models.CharField(_("site name"), max_length=80, default="Digest")
-    tagline = models.CharField(_("tagline"), max_length=120, blank=True, default="Daily Digest")
+    tagline = models.CharField(
+        _("tagline"), max_length=120, blank=True, default="Daily Digest"
+    )
     about = models.TextField(_("about text"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     cookie_bar_text = models.CharField(
@@ -63,13 +65,19 @@ class SiteSettings(models.Model):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
-    founded_year = models.PositiveSmallIntegerField(_("founded in"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="digest_sitesettings_singleton")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="digest_sitesettings_singleton"
+            )
+        ]
 
     def __str__(self):
         return str(_("Site settings"))

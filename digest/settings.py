@@ -33,7 +33,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}"
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -135,7 +137,9 @@ def _database() -> dict:
                 "DATABASE_URL must be a postgres:// or postgresql:// URL"
             )
         if not parsed.get("NAME"):
-            raise ImproperlyConfigured("DATABASE_URL names no database (postgres://…/NAME)")
+            raise ImproperlyConfigured(
+                "DATABASE_URL names no database (postgres://…/NAME)"
+            )
         options = parsed.pop("OPTIONS", {})
         if not parsed.get("HOST") and "host" in options:  # ?host=/socket/dir
             parsed["HOST"] = options.pop("host")
@@ -191,7 +195,9 @@ def _cache() -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured("CACHE_URL must start with locmem://, redis:// or dummy://")
+    raise ImproperlyConfigured(
+        "CACHE_URL must start with locmem://, redis:// or dummy://"
+    )
 
 
 CACHES = {"default": _cache()}
@@ -203,7 +209,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -35,7 +35,9 @@ def verify_database() -> None:
     try:
         psycopg.connect(**connection.get_connection_params()).close()
     except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         raise DatabaseUnavailable(
             f"cannot reach the database {params['NAME']!r} at {where}: {reason}"
         ) from None

@@ -96,12 +96,16 @@ def test_bad_database_url_stops_with_one_clear_line(url, expected):
 
 
 def test_unreachable_database_url_stops_with_one_clear_line():
-    result = manage("migrate", env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/digest"})
+    result = manage(
+        "migrate", env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/digest"}
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("digest: error: cannot reach the database 'digest' at 127.0.0.1:1")
+    assert lines[0].startswith(
+        "digest: error: cannot reach the database 'digest' at 127.0.0.1:1"
+    )
 
 
 def test_debug_off_without_secret_key_refuses_to_start():
@@ -116,12 +120,17 @@ def test_debug_off_without_secret_key_refuses_to_start():
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr.strip() == "digest: error: SECRET_KEY must be set when DEBUG is off"
+    assert (
+        result.stderr.strip()
+        == "digest: error: SECRET_KEY must be set when DEBUG is off"
+    )
 
 
 def _healthz(port: int) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=15) as resp:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/healthz", timeout=15
+        ) as resp:
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
@@ -150,16 +159,26 @@ def test_healthz_follows_the_database_down_and_back_without_restart(second_serve
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"postgresql://postgres@/postgres?host={second_server.get_postmaster_info().socket_dir}"
-    env = {**os.environ, "DATABASE_URL": url, "WEB_CONCURRENCY": "1",
-           "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "digest.wsgi"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "gunicorn", "digest.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert _wait_for(port, 200) == (200, '{"database": "ok"}')
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=second_server.pgdata,
-               user=second_server.system_user)
+        pg_ctl(
+            ["-w", "-m", "fast", "stop"],
+            pgdata=second_server.pgdata,
+            user=second_server.system_user,
+        )
         started = time.monotonic()
         status, body = _wait_for(port, 503)
         assert (status, body) == (503, '{"database": "unavailable"}')

@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(items):
 def browser(django_db_setup):
     """One Chromium per test module; the event loop ends with the module."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does as root)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (make test does as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread while the
