@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import ratelimit
+from accounts.avatars import process_avatar
+from accounts.models import User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Email or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    remember = forms.BooleanField(label=_("Remember me"), required=False)
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct email or username and password. "
+            "Note that the password is case-sensitive."
+        ),
+        "unconfirmed": _(
+            "Please confirm your email address first: open the link we emailed "
+            "you when you signed up."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None and not user.is_staff:
+            raise ValidationError(
+                self.error_messages["unconfirmed"], code="unconfirmed"
+            )
+
+
+class SignupForm(forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password confirmation"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "display_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["display_name"].required = True
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error(
+                "password2",
+                ValidationError(
+                    _("The two password fields didn’t match."), code="mismatch"
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get("password2")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except ValidationError as error:
+                self.add_error("password2", error)
+
+    def validate_constraints(self, exclude=None):
+        # The case-insensitive email constraint is checked by clean_email with a
+        # clearer message; the username is chosen later.
+        pass
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending nothing once an address or client asks too often."""
+
+    def save(self, *args, request=None, **kwargs):
+        email = self.cleaned_data["email"]
+        if request is not None and not ratelimit.allow_email(
+            request, purpose="reset", address=email
+        ):
+            return
+        super().save(*args, request=request, **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "avatar"]
+        widgets = {"avatar": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and hasattr(avatar, "content_type"):  # a new upload
+            return process_avatar(avatar)
+        return avatar
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the signed-in user's current password."""
+
+    password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("Your password was entered incorrectly."), code="wrong_password"
+            )
+        return password
+
+
+class EmailChangeForm(PasswordConfirmForm):
+    new_email = forms.EmailField(label=_("New email address"), max_length=254)
+
+    field_order = ["new_email", "password"]
+
+    def clean_new_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["new_email"]).strip()
+        if email.lower() == self.user.email.lower():
+            raise ValidationError(
+                _("This is already your email address."), code="same_email"
+            )
+        return email

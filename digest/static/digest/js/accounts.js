@@ -1,0 +1,138 @@
+/* Saved articles on cached pages.
+ *
+ * Pages carry no per-reader state, so this script asks /accounts/saved/ids/ who is
+ * signed in and what they saved, and /accounts/csrf/ for a token before posting.
+ * Guests keep their saved ids in localStorage; after signing in they are merged
+ * into the account with one POST.
+ */
+(function () {
+  "use strict";
+
+  var STORE = "digest.savedArticles";
+  var MERGE_LIMIT = 500;
+  var state = { authenticated: false, ids: new Set(), token: null };
+
+  function guestIds() {
+    try {
+      var ids = JSON.parse(window.localStorage.getItem(STORE) || "[]");
+      return Array.isArray(ids) ? ids.filter(Number.isInteger) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function setGuestIds(ids) {
+    try {
+      if (ids.length) {
+        window.localStorage.setItem(STORE, JSON.stringify(ids.slice(-MERGE_LIMIT)));
+      } else {
+        window.localStorage.removeItem(STORE);
+      }
+    } catch (e) {
+      /* storage may be disabled; saving then lasts for this page only */
+    }
+  }
+
+  function getJSON(url) {
+    return fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      cache: "no-store",
+    }).then(function (response) {
+      if (!response.ok) throw new Error(url + " answered " + response.status);
+      return response.json();
+    });
+  }
+
+  function csrfToken() {
+    if (state.token) return Promise.resolve(state.token);
+    return getJSON("/accounts/csrf/").then(function (data) {
+      state.token = data.token;
+      return state.token;
+    });
+  }
+
+  function post(url, body) {
+    return csrfToken().then(function (token) {
+      return fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/json",
+          "X-CSRFToken": token,
+        },
+        body: body ? JSON.stringify(body) : "{}",
+      }).then(function (response) {
+        if (!response.ok) throw new Error(url + " answered " + response.status);
+        return response.json();
+      });
+    });
+  }
+
+  function render() {
+    document.querySelectorAll("[data-article-id].save-button").forEach(function (button) {
+      var saved = state.ids.has(Number(button.dataset.articleId));
+      button.setAttribute("aria-pressed", saved ? "true" : "false");
+      button.classList.toggle("is-saved", saved);
+      button.textContent = saved
+        ? button.dataset.labelSaved || "Saved"
+        : button.dataset.labelSave || "Save";
+    });
+  }
+
+  function toggle(button) {
+    var id = Number(button.dataset.articleId);
+    if (!state.authenticated) {
+      if (state.ids.has(id)) state.ids.delete(id);
+      else state.ids.add(id);
+      setGuestIds(Array.from(state.ids));
+      render();
+      return;
+    }
+    post(button.dataset.toggleUrl).then(function (data) {
+      if (data.saved) state.ids.add(id);
+      else state.ids.delete(id);
+      render();
+    });
+  }
+
+  function start() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-article-id].save-button");
+      if (!button) return;
+      event.preventDefault();
+      toggle(button);
+    });
+
+    getJSON("/accounts/saved/ids/")
+      .then(function (data) {
+        state.authenticated = Boolean(data.authenticated);
+        if (!state.authenticated) {
+          state.ids = new Set(guestIds());
+          return;
+        }
+        state.ids = new Set(data.ids);
+        var pending = guestIds();
+        if (!pending.length) return;
+        return post("/accounts/saved/merge/", { ids: pending.slice(-MERGE_LIMIT) })
+          .then(function () {
+            setGuestIds([]);
+            return getJSON("/accounts/saved/ids/");
+          })
+          .then(function (fresh) {
+            state.ids = new Set(fresh.ids);
+          });
+      })
+      .catch(function () {
+        state.ids = new Set(guestIds());
+      })
+      .then(render);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,236 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.accounts.conftest import PASSWORD
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def sign_in(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password, **extra})
+
+
+def test_login_page_shows_welcome_and_lost_password_link(client):
+    response = client.get(LOGIN)
+
+    assert response.status_code == 200
+    assert reverse("accounts:login") == LOGIN
+    html = response.content.decode()
+    assert "Welcome Back!" in html
+    assert "Sign in to your account" in html
+    assert f'href="{reverse("accounts:password_reset")}">Lost your password?' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="remember"' in html
+
+
+@pytest.mark.parametrize(
+    "name", ["reader", "READER", "reader@example.org", "Reader@Example.ORG"]
+)
+def test_reader_signs_in_with_username_or_email_in_any_case(client, reader, name):
+    response = sign_in(client, name)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_message(client, reader):
+    response = sign_in(client, "reader", "wrong password")
+
+    assert response.status_code == 200
+    assert (
+        "Please enter a correct email or username and password"
+        in response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_unknown_account_gets_the_same_message_as_a_wrong_password(client, reader):
+    wrong = sign_in(client, "reader", "wrong password").content.decode()
+    unknown = sign_in(client, "nobody@example.org", "wrong password").content.decode()
+
+    message = "Please enter a correct email or username and password"
+    assert message in wrong and message in unknown
+
+
+def test_without_remember_me_the_session_ends_with_the_browser(client, reader):
+    sign_in(client, "reader")
+
+    assert client.session.get_expire_at_browser_close() is True
+    assert client.cookies["sessionid"]["expires"] == ""
+
+
+def test_with_remember_me_the_session_outlives_the_browser(client, reader):
+    sign_in(client, "reader", remember="on")
+
+    assert client.session.get_expire_at_browser_close() is False
+    assert client.cookies["sessionid"]["max-age"] == 1209600
+
+
+def test_sign_in_rotates_the_session_key(client, reader):
+    client.get(LOGIN)
+    client.session["probe"] = 1
+    session = client.session
+    session["probe"] = 1
+    session.save()
+    before = client.cookies["sessionid"].value
+
+    sign_in(client, "reader")
+
+    assert client.cookies["sessionid"].value != before
+
+
+def test_sign_in_goes_to_a_safe_next(client, reader):
+    response = sign_in(client, "reader", next="/accounts/saved/")
+
+    assert response.url == "/accounts/saved/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "http://evil.example/accounts/saved/",
+        "javascript:alert(1)",
+    ],
+)
+def test_sign_in_never_redirects_off_site(client, reader, target):
+    response = sign_in(client, "reader", next=target)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_unconfirmed_reader_cannot_sign_in_and_is_offered_a_new_link(client):
+    UserFactory(username="fresh", email="fresh@example.org", email_verified_at=None)
+
+    response = sign_in(client, "fresh@example.org")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please confirm your email address first" in html
+    assert f'href="{reverse("accounts:confirm_resend")}"' in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_unconfirmed_staff_can_sign_in(client):
+    UserFactory(username="staffer", email_verified_at=None, is_staff=True)
+
+    assert sign_in(client, "staffer").status_code == 302
+
+
+def test_inactive_account_cannot_sign_in(client):
+    UserFactory(username="gone", is_active=False)
+
+    response = sign_in(client, "gone")
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(
+    client, reader, time_machine
+):
+    for _ in range(5):
+        sign_in(client, "reader", "wrong password")
+
+    locked = sign_in(client, "reader")  # even the right password
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=16))
+    assert sign_in(client, "reader").status_code == 302
+
+
+def test_lockout_counts_the_account_under_username_and_email(client, reader):
+    for name in [
+        "reader",
+        "READER@example.org",
+        "Reader",
+        "reader@example.org",
+        "reader",
+    ]:
+        sign_in(client, name, "wrong password")
+
+    assert sign_in(client, "reader@example.org").status_code == 429
+
+
+def test_failures_from_one_address_lock_that_address(client, reader, db):
+    for n in range(5):
+        sign_in(client, f"someone{n}@example.org", "wrong password")
+
+    response = sign_in(client, "reader")
+
+    assert response.status_code == 429
+
+
+def test_other_addresses_can_still_sign_in_other_accounts(client, reader):
+    other = UserFactory(username="other")
+    for _ in range(5):
+        sign_in(client, "reader", "wrong password", REMOTE_ADDR="10.0.0.1")
+
+    response = client.post(
+        LOGIN,
+        {"username": other.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+    )
+
+    assert response.status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client, reader):
+    for _ in range(4):
+        sign_in(client, "reader", "wrong password")
+    assert sign_in(client, "reader").status_code == 302
+    client.logout()
+
+    for _ in range(4):
+        sign_in(client, "reader", "wrong password")
+
+    assert sign_in(client, "reader").status_code == 302
+
+
+def test_admin_login_is_also_locked_out(client):
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"})
+
+    response = client.post("/admin/login/", {"username": "boss", "password": PASSWORD})
+
+    assert response.status_code == 429
+
+
+def test_logout_by_get_does_not_sign_out(reader_client):
+    response = reader_client.get("/accounts/logout/")
+
+    assert response.status_code == 200
+    assert 'method="post"' in response.content.decode()
+    assert reader_client.get("/accounts/profile/").status_code == 200
+
+
+def test_logout_by_post_signs_out(reader_client):
+    response = reader_client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert reader_client.get("/accounts/profile/").status_code == 302
+
+
+def test_login_and_logout_forms_need_a_csrf_token(reader):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(LOGIN, {"username": "reader", "password": PASSWORD})
+    assert response.status_code == 403
+
+    client.force_login(reader)
+    assert client.post("/accounts/logout/").status_code == 403
