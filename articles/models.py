@@ -278,3 +278,25 @@ class ArticleDailyViews(models.Model):
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.views}"
+
+
+class ArticleViewMark(models.Model):
+    """When a reader was last counted for an article: the dedupe window of view counting.
+
+    `reader` is a user id or a daily-keyed hash of address and agent, never a raw IP.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    reader = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reader"], name="articles_viewmark_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="articles_viewmark_seen")]
+
+    def __str__(self):
+        return f"{self.reader} on {self.article_id} at {self.seen_at}"

@@ -302,6 +302,16 @@ STORAGES = {
     },
 }
 
+# View counting (articles/views_count.py)
+
+# Count views in Redis and let `manage.py flush_views` write them in batches.
+VIEW_COUNT_BUFFER = env_bool("VIEW_COUNT_BUFFER", default=False)
+if VIEW_COUNT_BUFFER and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    raise ImproperlyConfigured("VIEW_COUNT_BUFFER needs CACHE_URL=redis://…")
+# Trusted reverse proxies in front of the app; the client address is read from
+# X-Forwarded-For only when this is set.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # Tags
 
 TAGGIT_CASE_INSENSITIVE = True
