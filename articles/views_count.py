@@ -140,7 +140,7 @@ def _write_view(*, article_id: int, reader: str, at: datetime) -> bool:
         if cursor.fetchone() is None:
             return False
     add_views(counts={(article_id, timezone.localdate(at)): 1})
-    if random.random() < 0.001:  # noqa: S311 - keeps the marks table small
+    if random.random() < 0.001:  # now and then, keep the marks table small
         prune_view_marks(before=at - WINDOW)
     return True
 
@@ -199,7 +199,7 @@ def flush_buffered_views() -> int:
     buffer; a flush that fails leaves its batch in Redis for the next run.
     """
     redis = _redis()
-    batches = [key for key in redis.scan_iter(match=f"{BUFFER_KEY}:flushing:*")]
+    batches = list(redis.scan_iter(match=f"{BUFFER_KEY}:flushing:*"))
     if redis.exists(BUFFER_KEY):
         batch = f"{BUFFER_KEY}:flushing:{timezone.now().timestamp()}"
         redis.rename(BUFFER_KEY, batch)
