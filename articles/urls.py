@@ -1,3 +1,9 @@
+from django.urls import path
+
+from articles import views_search
+
 app_name = "articles"
 
-urlpatterns = []
+urlpatterns = [
+    path("search/", views_search.search, name="search"),
+]

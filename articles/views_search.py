@@ -1,0 +1,62 @@
+"""The search page: full-text results, highlights, a category filter, "Did you mean"."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Category
+from articles.search import MAX_QUERY_LENGTH, clean_query, highlight, search_articles
+from articles.search import suggest as suggest_spelling
+
+PER_PAGE = 10
+
+
+class QueryField(forms.CharField):
+    """A search box value: control characters dropped, cut (not refused) when long."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label=_("Search"), max_length=MAX_QUERY_LENGTH, required=False)
+    category = forms.SlugField(max_length=80, required=False)
+
+
+def search(request):
+    """Show the articles matching ?q=, optionally within ?category= and its children."""
+    form = SearchForm(request.GET)
+    form.is_valid()  # every field is optional; a bad one is left out of cleaned_data
+    query = form.cleaned_data.get("q", "")
+    category_slug = form.cleaned_data.get("category") or ""
+    category = (
+        Category.objects.select_related("parent").filter(slug=category_slug).first()
+        if category_slug
+        else None
+    )
+    page_obj = None
+    suggestion = None
+    if query:
+        page_obj = Paginator(search_articles(query, category), PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        for article in page_obj.object_list:
+            article.title_html = highlight(article.title_highlight)
+            article.snippet_html = highlight(article.snippet)
+        if page_obj.paginator.count == 0:
+            suggestion = suggest_spelling(query)
+    categories = Category.objects.filter(parent=None).only("name", "slug")
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "query": query,
+            "category": category,
+            "categories": categories,
+            "page_obj": page_obj,
+            "articles": page_obj.object_list if page_obj else [],
+            "suggestion": suggestion,
+        },
+    )

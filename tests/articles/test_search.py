@@ -1,0 +1,234 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.search import search_articles, suggest
+from tests.factories import ArticleFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = "/search/"
+
+
+def found(query, **kwargs):
+    return [article.slug for article in search_articles(query, **kwargs)]
+
+
+def test_search_url_is_named():
+    assert reverse("articles:search") == SEARCH_URL
+
+
+def test_title_match_ranks_above_body_match():
+    ArticleFactory(slug="body", title="Council news", body="<p>The lighthouse.</p>")
+    ArticleFactory(slug="title", title="Lighthouse reopens", body="<p>Nothing</p>")
+    assert found("lighthouse") == ["title", "body"]
+
+
+def test_newer_article_ranks_above_older_one_with_the_same_text():
+    now = timezone.now()
+    ArticleFactory(
+        slug="old", title="Ferry strike", published_at=now - timedelta(days=200)
+    )
+    ArticleFactory(
+        slug="new", title="Ferry strike", published_at=now - timedelta(days=1)
+    )
+    assert found("ferry strike") == ["new", "old"]
+
+
+def test_exact_phrase_exclusion_and_or():
+    ArticleFactory(slug="a", title="Night ferry cancelled", body="<p>storm</p>")
+    ArticleFactory(slug="b", title="Ferry at night", body="<p>calm</p>")
+    ArticleFactory(slug="c", title="Bus timetable", body="<p>storm</p>")
+    assert found('"night ferry"') == ["a"]
+    assert set(found("ferry -storm")) == {"b"}
+    assert set(found("timetable OR cancelled")) == {"a", "c"}
+
+
+def test_tag_names_are_searchable():
+    ArticleFactory(slug="tagged", tags=["Wildfires"])
+    assert found("wildfire") == ["tagged"]
+
+
+def test_search_ignores_accents_and_letter_case():
+    ArticleFactory(slug="cafe", title="Café owners protest")
+    ArticleFactory(slug="zurich", title="New tram line for zurich")
+    assert found("CAFE") == ["cafe"]
+    assert found("café") == ["cafe"]
+    assert found("Zürich") == ["zurich"]
+
+
+def test_category_filter_includes_sub_categories():
+    news = CategoryFactory(name="News")
+    local = CategoryFactory(name="Local", parent=news)
+    sport = CategoryFactory(name="Sport")
+    ArticleFactory(slug="in-news", title="Harbour storm", category=news)
+    ArticleFactory(slug="in-local", title="Harbour storm again", category=local)
+    ArticleFactory(slug="in-sport", title="Harbour storm regatta", category=sport)
+    assert set(found("storm", category=news)) == {"in-news", "in-local"}
+    response_html = _get({"q": "storm", "category": "news"}).content.decode()
+    assert "/articles/in-local/" in response_html
+    assert "/articles/in-sport/" not in response_html
+
+
+def test_drafts_scheduled_and_review_articles_are_never_found(client):
+    ArticleFactory(slug="draft", title="Secret budget", draft=True)
+    ArticleFactory(slug="later", title="Secret budget", scheduled=True)
+    ArticleFactory(slug="review", title="Secret budget", in_review=True)
+    assert found("secret budget") == []
+    response = client.get(SEARCH_URL, {"q": "secret budget"})
+    assert "/articles/draft/" not in response.content.decode()
+    assert "/articles/later/" not in response.content.decode()
+
+
+def test_misspelled_word_gets_did_you_mean(client):
+    ArticleFactory(slug="harbour", title="Harbour council approves ferry berth")
+    suggestion = suggest("harbuor")
+    assert suggestion is not None
+    assert suggestion.text == "harbour"
+    assert [a.slug for a in suggestion.articles] == ["harbour"]
+    response = client.get(SEARCH_URL, {"q": "harbuor"})
+    html = response.content.decode()
+    assert "Did you mean" in html
+    assert "?q=harbour" in html
+    assert "/articles/harbour/" in html
+
+
+def test_misspelled_tag_name_gets_did_you_mean():
+    ArticleFactory(slug="tagged", title="Weekend plans", tags=["Photography"])
+    suggestion = suggest("photograpy")
+    assert suggestion is not None
+    assert suggestion.text == "photography"
+
+
+def test_no_suggestion_when_nothing_is_close():
+    ArticleFactory(title="Harbour council")
+    assert suggest("xylophone") is None
+
+
+def _get(params):
+    from django.test import Client
+
+    return Client().get(SEARCH_URL, params)
+
+
+def test_results_highlight_matches_and_escape_hostile_text(client):
+    ArticleFactory(
+        slug="hostile",
+        title="<script>alert(1)</script> Lighthouse",
+        lead="Keepers & <b>lighthouse</b> staff",
+        body="<p>The lighthouse &lt;img src=x onerror=alert(2)&gt; stays open.</p>",
+    )
+    response = client.get(SEARCH_URL, {"q": "lighthouse"})
+    html = response.content.decode()
+    assert "<mark>Lighthouse</mark>" in html
+    assert "<mark>lighthouse</mark>" in html
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "<b>lighthouse" not in html
+
+
+def test_query_is_echoed_escaped(client):
+    response = client.get(SEARCH_URL, {"q": '"><script>alert(1)</script>'})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "the and of",
+        "!!! ??? ... ,,, &&& |||",
+        "x" * 10_000,
+        "harbour " * 2_000,
+        "harbour\x00council",
+        "\x00",
+        '"unbalanced quote',
+        "'single",
+        "-",
+        "OR",
+        "OR OR -",
+        "(harbour",
+        "harbour:*",
+        "a & b | !c <-> d",
+        "'; DROP TABLE articles_article; --",
+        "1' OR '1'='1",
+        "\\",
+        "%_%",
+        "\u202e\u200b emoji 🚢",
+    ],
+)
+def test_bad_input_gives_a_normal_page(client, query):
+    ArticleFactory(title="Harbour council approves plan")
+    response = client.get(SEARCH_URL, {"q": query})
+    assert response.status_code == 200
+    assert b'<meta name="robots" content="noindex">' in response.content
+
+
+def test_long_query_is_cut_not_refused(client):
+    ArticleFactory(slug="harbour", title="Harbour council approves plan")
+    response = client.get(SEARCH_URL, {"q": "harbour " + "x" * 10_000})
+    assert response.status_code == 200
+    assert response.context["query"].startswith("harbour")
+    assert len(response.context["query"]) == 200
+
+
+def test_nul_bytes_are_dropped_from_the_query(client):
+    ArticleFactory(slug="harbour", title="Harbour council approves plan")
+    response = client.get(SEARCH_URL, {"q": "harb\x00our"})
+    assert response.status_code == 200
+    assert response.context["query"] == "harb our"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "9" * 5000, "1.5", ""])
+def test_bad_page_numbers_give_a_normal_page(client, page):
+    ArticleFactory.create_batch(12, title="Ferry timetable")
+    response = client.get(SEARCH_URL, {"q": "ferry", "page": page})
+    assert response.status_code == 200
+    assert "/articles/" in response.content.decode()
+
+
+@pytest.mark.parametrize("category", ["missing", "../../etc", "x" * 500, "ünïcode"])
+def test_unknown_category_is_ignored(client, category):
+    ArticleFactory(slug="ferry", title="Ferry timetable")
+    response = client.get(SEARCH_URL, {"q": "ferry", "category": category})
+    assert response.status_code == 200
+    assert "/articles/ferry/" in response.content.decode()
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    ArticleFactory.create_batch(23, title="Ferry timetable")
+    first = client.get(SEARCH_URL, {"q": "ferry"})
+    html = first.content.decode()
+    assert "23 results" in html
+    assert html.count('class="search-result"') == 10
+    assert "?q=ferry&amp;page=2" in html
+    last = client.get(SEARCH_URL, {"q": "ferry", "page": 3})
+    assert last.content.decode().count('class="search-result"') == 3
+
+
+def test_search_page_is_noindex(client):
+    response = client.get(SEARCH_URL, {"q": "anything"})
+    assert b'<meta name="robots" content="noindex">' in response.content
+
+
+def test_search_page_query_budget(client, django_assert_max_num_queries):
+    categories = CategoryFactory.create_batch(3)
+    for index in range(24):
+        ArticleFactory(
+            title=f"Ferry timetable {index}",
+            category=categories[index % 3],
+            tags=["Transport", f"Route {index}", "Harbour"],
+        )
+    client.get(SEARCH_URL, {"q": "ferry"})  # warm the cached header and footer
+    with django_assert_max_num_queries(6):
+        response = client.get(
+            SEARCH_URL, {"q": "ferry", "category": categories[0].slug}
+        )
+    assert response.content.decode().count('class="search-result"') == 8
