@@ -206,3 +206,32 @@ def test_record_view_reports_whether_it_counted():
     assert record_view(article_id=article.pk, reader="u:1") is False
     later = datetime.now(tz=zoneinfo.ZoneInfo("UTC")) + timedelta(minutes=31)
     assert record_view(article_id=article.pk, reader="u:1", at=later) is True
+
+
+def test_most_read_ranks_by_the_last_seven_days_only():
+    from datetime import date
+
+    from articles.views_count import most_read
+
+    old_hit, steady, fresh, never = ArticleFactory.create_batch(4)
+    today = date.today()
+    ArticleDailyViews.objects.create(
+        article=old_hit, day=today - timedelta(days=9), views=500
+    )
+    ArticleDailyViews.objects.create(
+        article=steady, day=today - timedelta(days=2), views=30
+    )
+    ArticleDailyViews.objects.create(article=fresh, day=today, views=50)
+    assert [a.pk for a in most_read(limit=5)] == [fresh.pk, steady.pk]
+
+
+def test_most_read_is_cached_for_a_minute(django_assert_num_queries):
+    from articles.views_count import most_read
+
+    article = ArticleFactory()
+    record_view(article_id=article.pk, reader="u:1")
+    most_read()
+    with django_assert_num_queries(
+        2
+    ):  # the articles and their tags; ids come from cache
+        assert [a.pk for a in most_read()] == [article.pk]
