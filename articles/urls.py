@@ -1,9 +1,13 @@
 from django.urls import path
 
-from articles import views_search
+from articles import views, views_count, views_search
 
 app_name = "articles"
 
 urlpatterns = [
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("category/<slug:slug>/", views.category_detail, name="category"),
+    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views_search.search, name="search"),
+    path("views/<int:pk>/", views_count.count_view, name="count_view"),
 ]

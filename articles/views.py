@@ -1,6 +1,213 @@
-from django.shortcuts import render
+"""The reader's pages: home, article, category, tag and author listings."""
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from taggit.models import Tag
+
+from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
+
+PER_PAGE = 12
+HOME_BLOCK_SIZE = 4
+RELATED_COUNT = 6
+NEW_ARTICLES_COUNT = 8
+
+
+def card_queryset():
+    """Published articles with what a card shows (category, author), newest first.
+
+    Cards show no tags, so this skips the tag prefetch of `with_card_data()`.
+    """
+    return (
+        Article.objects.published()
+        .select_related("category", "category__parent", "author")
+        .defer("body", "search_vector")
+        .newest_first()
+    )
+
+
+def paginate(request, queryset):
+    """The requested page of `queryset`; a bad or out-of-range number is a 404."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        raise Http404("No such page")
+    try:
+        page_obj = Paginator(queryset, PER_PAGE).page(int(raw))
+    except InvalidPage:
+        raise Http404("No such page") from None
+    page_obj.page_range = list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=2, on_ends=1
+        )
+    )
+    return page_obj
+
+
+def render_listing(request, template, queryset, **context):
+    page_obj = paginate(request, queryset)
+    context |= {"page_obj": page_obj, "articles": page_obj.object_list}
+    return render(request, template, context)
 
 
 def home(request):
-    """The front page."""
-    return render(request, "articles/home.html")
+    """The front page: featured, latest, a block per menu section, most read."""
+    featured = list(card_queryset().filter(is_featured=True)[:3])
+    latest = list(card_queryset().exclude(pk__in=[a.pk for a in featured])[:9])
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "featured": featured,
+            "latest": latest,
+            "sections": section_blocks(),
+            "most_read": list(
+                Article.objects.published()
+                .most_read(7)
+                .select_related("category")
+                .only("title", "slug", "published_at", "category__name")[:5]
+            ),
+            "new_articles": new_articles(),
+        },
+    )
+
+
+def section_blocks() -> list[dict]:
+    """The newest articles of each top-level menu section, in two queries."""
+    sections = list(
+        Category.objects.filter(parent=None, show_in_menu=True).order_by(
+            "position", "name"
+        )
+    )
+    if not sections:
+        return []
+    section_of = Coalesce(F("category__parent_id"), F("category_id"))
+    ranked = (
+        card_queryset()
+        .filter(Q(category__in=sections) | Q(category__parent__in=sections))
+        .annotate(
+            section_id=section_of,
+            rank=Window(
+                RowNumber(),
+                partition_by=[section_of],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=HOME_BLOCK_SIZE)
+    )
+    by_section: dict[int, list[Article]] = {}
+    for article in ranked:
+        by_section.setdefault(article.section_id, []).append(article)
+    return [
+        {"category": section, "articles": by_section[section.pk]}
+        for section in sections
+        if section.pk in by_section
+    ]
+
+
+def new_articles(exclude_pk=None) -> list[Article]:
+    queryset = card_queryset()
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return list(queryset[:NEW_ARTICLES_COUNT])
+
+
+def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
+    """Articles sharing the most tags, then the same category; never `article`."""
+    tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object")
+    return list(
+        card_queryset()
+        .exclude(pk=article.pk)
+        .filter(Q(category_id=article.category_id) | Q(pk__in=tagged))
+        .annotate(
+            shared_tags=Count(
+                "tagged_items",
+                filter=Q(tagged_items__tag_id__in=tag_ids),
+                distinct=True,
+            )
+        )
+        .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+    )
+
+
+def can_preview(user) -> bool:
+    return user.is_authenticated and user.has_perm("articles.change_article")
+
+
+def article_detail(request, slug):
+    """An article; old slugs 301 to the current URL; staff may preview unpublished."""
+    base = Article.objects.select_related("category", "category__parent", "author")
+    article = base.published().filter(slug=slug).first()
+    preview = False
+    if article is None:
+        old = ArticleSlugRedirect.objects.select_related("article").filter(
+            old_slug=slug
+        )
+        moved = old.first()
+        if moved is not None and moved.article.is_public:
+            return redirect(moved.article, permanent=True)
+        if not can_preview(request.user):
+            raise Http404("No such article")
+        article = get_object_or_404(base, slug=slug)
+        preview = not article.is_public
+    tags = list(article.tags.order_by("name"))
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "category": article.category,
+            "tags": tags,
+            "preview": preview,
+            "related": related_articles(article, [t.pk for t in tags]),
+            "new_articles": new_articles(exclude_pk=article.pk),
+            "show_updated": article.published_at
+            and article.updated_at.date() > article.published_at.date(),
+        },
+    )
+    if preview:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+def category_detail(request, slug):
+    """A section with its sub-sections' articles."""
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    return render_listing(
+        request,
+        "articles/category_detail.html",
+        card_queryset().in_category_tree(category),
+        category=category,
+        subcategories=list(category.children.filter(show_in_menu=True))
+        if category.parent_id is None
+        else [],
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return render_listing(
+        request,
+        "articles/tag_detail.html",
+        card_queryset().filter(tagged_items__tag=tag),
+        tag=tag,
+    )
+
+
+def author_detail(request, username):
+    """A writer's page; readers who never published have none (no user listing)."""
+    author = get_object_or_404(
+        get_user_model(), username__iexact=username, is_active=True
+    )
+    page_obj = paginate(request, card_queryset().filter(author=author))
+    if page_obj.paginator.count == 0 and not author.is_staff:
+        raise Http404("No such author")
+    return render(
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page_obj": page_obj, "articles": page_obj.object_list},
+    )

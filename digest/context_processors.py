@@ -1,8 +1,89 @@
-from django.conf import settings
+from dataclasses import dataclass, field
 
-from digest.models import SiteSettings
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+
+from digest.models import Page, SiteSettings, UsefulLink
+
+CHROME_TTL = 60  # seconds an edit to the menu or footer may take to show
+CHROME_VERSION_KEY = "digest:chrome-version"
+
+
+@dataclass
+class MenuItem:
+    name: str
+    url: str
+    slug: str
+    is_highlighted: bool = False
+    children: list["MenuItem"] = field(default_factory=list)
+
+
+@dataclass
+class Chrome:
+    """Everything the header and footer show, in four queries (or none, cached)."""
+
+    settings: SiteSettings
+    menu: list[MenuItem]
+    highlighted: list[MenuItem]
+    footer_pages: list[tuple[str, str]]
+    useful_links: list[UsefulLink]
+
+
+def bump_chrome_version() -> None:
+    """Make the next request rebuild the cached header and footer."""
+    try:
+        cache.incr(CHROME_VERSION_KEY)
+    except ValueError:
+        cache.set(CHROME_VERSION_KEY, 2, None)
+
+
+def _build_chrome() -> Chrome:
+    from articles.models import Category
+
+    categories = list(
+        Category.objects.filter(show_in_menu=True)
+        .only("name", "slug", "parent_id", "is_highlighted", "position")
+        .order_by("position", "name")
+    )
+    items = {
+        c.pk: MenuItem(c.name, c.get_absolute_url(), c.slug, c.is_highlighted)
+        for c in categories
+    }
+    top: list[MenuItem] = []
+    for category in categories:
+        item = items[category.pk]
+        if category.parent_id is None:
+            top.append(item)
+        elif category.parent_id in items:
+            items[category.parent_id].children.append(item)
+    return Chrome(
+        settings=SiteSettings.load(),
+        menu=[item for item in top if not item.is_highlighted],
+        highlighted=[item for item in top if item.is_highlighted],
+        footer_pages=[
+            (page.title, page.get_absolute_url())
+            for page in Page.objects.filter(is_published=True, show_in_footer=True)
+        ],
+        useful_links=list(UsefulLink.objects.all()),
+    )
+
+
+def get_chrome() -> Chrome:
+    version = cache.get_or_set(CHROME_VERSION_KEY, 1, None)
+    key = f"digest:chrome:{version}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = _build_chrome()
+        cache.set(key, chrome, CHROME_TTL)
+    return chrome
 
 
 def site(request):
-    """Site-wide settings for every template."""
-    return {"site": SiteSettings.load(), "SITE_URL": settings.SITE_URL}
+    """Site-wide settings, menu and footer for every template (cached for a minute)."""
+    chrome = SimpleLazyObject(get_chrome)
+    return {
+        "site": SimpleLazyObject(lambda: chrome.settings),
+        "chrome": chrome,
+        "SITE_URL": settings.SITE_URL,
+    }

@@ -12,7 +12,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("articles.urls")),
+    path("cookies/accept/", views.accept_cookies, name="accept_cookies"),
+    path("author/<str:username>/", article_views.author_detail, name="author"),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Policy and static pages: last, so every other route wins.
+urlpatterns += [path("<slug:slug>/", views.page_detail, name="page")]

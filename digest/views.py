@@ -1,7 +1,12 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from digest.models import Page
 
 
 @require_safe
@@ -15,3 +20,35 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+def page_detail(request, slug):
+    """A published policy or static page at /<slug>/."""
+    page = get_object_or_404(Page, slug=slug, is_published=True)
+    return render(request, "digest/page_detail.html", {"page": page})
+
+
+COOKIE_CONSENT = "cookie_consent"
+
+
+# Exempt from CSRF on purpose: the bar is on pages that may be cached for anonymous
+# readers, so it cannot carry a per-reader token, and all this view does is set a
+# harmless preference cookie (a forged request can only hide the bar).
+@csrf_exempt
+@require_POST
+def accept_cookies(request):
+    """Remember that the reader accepted cookies, and go back where they were."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        COOKIE_CONSENT,
+        "1",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
