@@ -130,15 +130,21 @@ def toggle_saved(*, user: User, article: Article) -> bool:
 @transaction.atomic
 def merge_saved(*, user: User, article_ids: list[int]) -> int:
     """Add the published ones of `article_ids` (a guest's list) to the user's saved."""
-    ids = Article.objects.published().filter(pk__in=article_ids[:MERGE_LIMIT])
-    created = SavedArticle.objects.bulk_create(
-        [
-            SavedArticle(user=user, article_id=pk)
-            for pk in ids.values_list("pk", flat=True)
-        ],
+    wanted = set(
+        Article.objects.published()
+        .filter(pk__in=article_ids[:MERGE_LIMIT])
+        .values_list("pk", flat=True)
+    )
+    wanted -= set(
+        SavedArticle.objects.filter(user=user, article_id__in=wanted).values_list(
+            "article_id", flat=True
+        )
+    )
+    SavedArticle.objects.bulk_create(
+        [SavedArticle(user=user, article_id=pk) for pk in wanted],
         ignore_conflicts=True,
     )
-    return len(created)
+    return len(wanted)
 
 
 @transaction.atomic
