@@ -40,7 +40,6 @@ from articles.models import Article, ArticleDailyViews, ArticleViewMark
 
 WINDOW = timedelta(minutes=30)
 TOKEN_MAX_AGE = timedelta(hours=6)
-RATE_LIMIT_PER_MINUTE = 60
 BUFFER_KEY = "digest:views:buffer"
 _signer = signing.TimestampSigner(salt="articles.views_count")
 
@@ -128,6 +127,9 @@ def record_view(*, article_id: int, reader: str, at: datetime | None = None) -> 
 def _write_view(*, article_id: int, reader: str, at: datetime) -> bool:
     marks = ArticleViewMark._meta.db_table
     with connection.cursor() as cursor:
+        # A crash may lose the last fraction of a second of counts, never corrupt
+        # them; in exchange the commit does not wait for the disk.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             f"""
             INSERT INTO {marks} (article_id, reader, seen_at) VALUES (%s, %s, %s)
@@ -226,11 +228,14 @@ def flush_buffered_views() -> int:
 
 
 def _rate_limited(request) -> bool:
+    limit = settings.VIEW_COUNT_RATE_LIMIT
+    if not limit:
+        return False
     minute = int(timezone.now().timestamp() // 60)
     key = f"views:rate:{hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]}:{minute}"
     cache.add(key, 0, timeout=120)
     try:
-        return cache.incr(key) > RATE_LIMIT_PER_MINUTE
+        return cache.incr(key) > limit
     except ValueError:
         return False
 

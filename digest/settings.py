@@ -311,6 +311,8 @@ if VIEW_COUNT_BUFFER and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # Trusted reverse proxies in front of the app; the client address is read from
 # X-Forwarded-For only when this is set.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# Beacons one client address may send per minute (0: no limit, for benchmarks).
+VIEW_COUNT_RATE_LIMIT = env_int("VIEW_COUNT_RATE_LIMIT", 60)
 
 # Tags
 
