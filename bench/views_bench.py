@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, bench_env, gunicorn  # noqa: E402
+from bench._server import ROOT, bench_env, gunicorn
 
 
 def main() -> int:
