@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from taggit.models import Tag
 
+from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
 
 PER_PAGE = 12
@@ -153,6 +154,8 @@ def article_detail(request, slug):
             raise Http404("No such article")
         article = get_object_or_404(base, slug=slug)
         preview = not article.is_public
+    if request.user.is_authenticated and not preview:
+        record_reading(user=request.user, article=article)
     tags = list(article.tags.order_by("name"))
     response = render(
         request,
