@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, ArticleDailyViews, ArticleViewMark
 from articles.views_count import make_token, record_view
@@ -209,12 +210,10 @@ def test_record_view_reports_whether_it_counted():
 
 
 def test_most_read_ranks_by_the_last_seven_days_only():
-    from datetime import date
-
     from articles.views_count import most_read
 
     old_hit, steady, fresh, never = ArticleFactory.create_batch(4)
-    today = date.today()
+    today = timezone.localdate()
     ArticleDailyViews.objects.create(
         article=old_hit, day=today - timedelta(days=9), views=500
     )
@@ -235,3 +234,25 @@ def test_most_read_is_cached_for_a_minute(django_assert_num_queries):
         2
     ):  # the articles and their tags; ids come from cache
         assert [a.pk for a in most_read()] == [article.pk]
+
+
+def test_article_page_carries_the_same_beacon_for_every_reader(client):
+    article = ArticleFactory()
+    anonymous = client.get(article.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    signed_in = client.get(article.get_absolute_url()).content.decode()
+    token = make_token(article.pk)
+    assert f'data-token="{token}"' in anonymous
+    assert f'data-token="{token}"' in signed_in
+
+
+def test_staff_preview_has_no_beacon(client):
+    from django.contrib.auth.models import Permission
+
+    article = ArticleFactory(draft=True)
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert b"data-view-beacon" not in response.content

@@ -6,6 +6,12 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Headless Chromium says "HeadlessChrome", which view counting rightly takes for a
+# bot; the tests browse as the desktop Chrome a reader would use.
+READER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,7 +53,9 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, user_agent=READER_AGENT
+    )
     context.set_default_timeout(10_000)
     yield context
     context.close()
