@@ -138,3 +138,17 @@ def test_feed_without_follows_invites_to_follow(reader_client):
     html = reader_client.get("/accounts/feed/").content.decode()
 
     assert "Follow categories to see their newest articles here." in html
+
+
+def test_opening_an_article_records_it_for_signed_in_readers_only(client, reader):
+    article = ArticleFactory(title="Ferry timetable changes")
+
+    client.get(article.get_absolute_url())
+    assert not ReadingHistory.objects.exists()
+
+    client.force_login(reader)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    html = client.get("/accounts/history/").content.decode()
+
+    assert "Ferry timetable changes" in html
+    assert ReadingHistory.objects.filter(user=reader, article=article).count() == 1

@@ -196,3 +196,13 @@ def test_save_button_carries_no_per_reader_state(rf, reader):
     assert f'href="/accounts/login/?next={article.get_absolute_url()}' in html.replace(
         "%2F", "/"
     )
+
+
+def test_article_page_has_a_save_button_without_a_csrf_token(client):
+    article = ArticleFactory()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert f'data-article-id="{article.pk}"' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "digest/js/accounts.js" in html
