@@ -33,6 +33,16 @@ def absolute_url(context, url: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def image_absolute_url(context, image_url="", image=None) -> str:
+    """The absolute URL of `image_url`, else of the image file `image`, else ""."""
+    if image_url:
+        return _absolute(context, str(image_url))
+    if image:
+        return _absolute(context, image.url)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
     """This page's URL without its query string, except a page number past the first."""
     request = context.get("request")

@@ -139,3 +139,21 @@ def test_search_page_is_noindex_with_canonical(client):
     assert document.xpath('//link[@rel="canonical"]/@href') == [
         "http://testserver/search/"
     ]
+
+
+def test_meta_include_uses_the_image_field_when_no_rendition_is_given():
+    article = ArticleFactory(with_image=True)
+    rendered = render(
+        '{% include "includes/_meta.html" with image=article.image %}',
+        article=article,
+    )
+    assert (
+        f'<meta property="og:image" content="http://testserver{article.image.url}">'
+        in rendered
+    )
+    no_image = render(
+        '{% include "includes/_meta.html" with image=article.image %}',
+        article=ArticleFactory(),
+    )
+    assert "og:image" not in no_image
+    assert '<meta name="twitter:card" content="summary">' in no_image
