@@ -15,7 +15,7 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        views.password_reset_confirm,
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -121,3 +121,17 @@ def test_password_change_is_for_signed_in_readers_only(client):
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/?next=")
+
+
+def test_resetting_the_password_also_confirms_the_address(client, mailoutbox):
+    from tests.factories import UserFactory
+
+    UserFactory(username="late", email="late@example.org", email_verified_at=None)
+    client.post(RESET, {"email": "late@example.org"})
+    choose_password(client, reset_link(mailoutbox))
+
+    response = client.post(
+        "/accounts/login/", {"username": "late", "password": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 302
