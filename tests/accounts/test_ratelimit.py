@@ -109,3 +109,32 @@ def test_limits_end_with_their_window(client, reader, mailoutbox, time_machine):
     client.post("/accounts/password-reset/", {"email": "reader@example.org"})
 
     assert len(mailoutbox) == ratelimit.EMAILS_PER_ADDRESS + 1
+
+
+def test_behind_a_proxy_clients_are_told_apart_by_forwarded_address(
+    client, reader, settings
+):
+    settings.NUM_PROXIES = 1
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": f"nobody{n}", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+
+    other_client = client.post(
+        "/accounts/login/",
+        {"username": "reader", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    same_client = client.post(
+        "/accounts/login/",
+        {"username": "reader", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+
+    assert other_client.status_code == 302
+    assert same_client.status_code == 429
