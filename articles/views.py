@@ -165,6 +165,7 @@ def article_detail(request, slug):
             "category": article.category,
             "tags": tags,
             "preview": preview,
+            "og_image": article.image.url if article.image else "",
             "related": related_articles(article, [t.pk for t in tags]),
             "new_articles": new_articles(exclude_pk=article.pk),
             "show_updated": article.published_at
