@@ -302,15 +302,20 @@ def saved_toggle(request, article_id):
 @never_cache
 @require_GET
 def saved_ids(request):
-    """Who is signed in, and the ids they saved: for accounts.js on cached pages."""
+    """Who is signed in, what they saved and follow: for accounts.js on cached pages."""
     if not request.user.is_authenticated:
-        return JsonResponse({"authenticated": False, "ids": []})
+        return JsonResponse({"authenticated": False, "ids": [], "following": []})
     ids = list(
         SavedArticle.objects.filter(user=request.user).values_list(
             "article_id", flat=True
         )
     )
-    return JsonResponse({"authenticated": True, "ids": ids})
+    following = list(
+        Category.objects.filter(followers__user=request.user).values_list(
+            "slug", flat=True
+        )
+    )
+    return JsonResponse({"authenticated": True, "ids": ids, "following": following})
 
 
 @require_POST

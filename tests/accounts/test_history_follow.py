@@ -152,3 +152,25 @@ def test_opening_an_article_records_it_for_signed_in_readers_only(client, reader
 
     assert "Ferry timetable changes" in html
     assert ReadingHistory.objects.filter(user=reader, article=article).count() == 1
+
+
+def test_followed_slugs_reach_the_script_and_the_button_carries_no_state(
+    reader_client, reader, rf
+):
+    from django.template.loader import render_to_string
+
+    harbour = CategoryFactory(name="Harbour", slug="harbour")
+    CategoryFactory(slug="sport")
+    CategoryFollow.objects.create(user=reader, category=harbour)
+
+    state = reader_client.get("/accounts/saved/ids/").json()
+    request = rf.get("/")
+    request.user = reader
+    html = render_to_string(
+        "accounts/_follow_button.html", {"category": harbour}, request=request
+    )
+
+    assert state["following"] == ["harbour"]
+    assert 'data-category-slug="harbour"' in html
+    assert 'aria-pressed="false"' in html
+    assert "csrfmiddlewaretoken" not in html

@@ -113,8 +113,8 @@ def test_saved_ids_tell_the_script_who_saved_what_and_are_never_cached(
     mine = reader_client.get("/accounts/saved/ids/")
     guest = Client().get("/accounts/saved/ids/")
 
-    assert mine.json() == {"authenticated": True, "ids": [article.pk]}
-    assert guest.json() == {"authenticated": False, "ids": []}
+    assert mine.json() == {"authenticated": True, "ids": [article.pk], "following": []}
+    assert guest.json() == {"authenticated": False, "ids": [], "following": []}
     assert "no-cache" in mine["Cache-Control"]
     assert "private" in mine["Cache-Control"]
 

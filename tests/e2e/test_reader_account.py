@@ -41,6 +41,7 @@ def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, pag
 
     # As a guest, save one article: it is kept in the browser.
     page.goto(live_server.url + first.get_absolute_url())
+    page.locator("html[data-accounts-ready]").wait_for(state="attached")
     save = page.locator(f'.save-button[data-article-id="{first.pk}"]')
     save.click()
     expect(save).to_have_attribute("aria-pressed", "true")
@@ -59,6 +60,7 @@ def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, pag
 
     # Save another article as a signed-in reader.
     page.goto(live_server.url + second.get_absolute_url())
+    page.locator("html[data-accounts-ready]").wait_for(state="attached")
     save_second = page.locator(f'.save-button[data-article-id="{second.pk}"]')
     expect(save_second).to_have_attribute("aria-pressed", "false")
     save_second.click()

@@ -10,7 +10,7 @@
 
   var STORE = "digest.savedArticles";
   var MERGE_LIMIT = 500;
-  var state = { authenticated: false, ids: new Set(), token: null };
+  var state = { authenticated: false, ids: new Set(), following: new Set(), token: null };
 
   function guestIds() {
     try {
@@ -81,6 +81,26 @@
     });
   }
 
+  function renderFollows() {
+    document.querySelectorAll("[data-category-slug].follow-button").forEach(function (button) {
+      var on = state.following.has(button.dataset.categorySlug);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.classList.toggle("is-following", on);
+      button.textContent = on
+        ? button.dataset.labelFollowing || "Following"
+        : button.dataset.labelFollow || "Follow";
+    });
+  }
+
+  function toggleFollow(button) {
+    var slug = button.dataset.categorySlug;
+    post(button.dataset.toggleUrl).then(function (data) {
+      if (data.following) state.following.add(slug);
+      else state.following.delete(slug);
+      renderFollows();
+    });
+  }
+
   function toggle(button) {
     var id = Number(button.dataset.articleId);
     if (!state.authenticated) {
@@ -99,6 +119,12 @@
 
   function start() {
     document.addEventListener("click", function (event) {
+      var follow = event.target.closest("[data-category-slug].follow-button");
+      if (follow && state.authenticated) {
+        event.preventDefault();
+        toggleFollow(follow);
+        return;
+      }
       var button = event.target.closest("[data-article-id].save-button");
       if (!button) return;
       event.preventDefault();
@@ -113,6 +139,7 @@
           return;
         }
         state.ids = new Set(data.ids);
+        state.following = new Set(data.following || []);
         var pending = guestIds();
         if (!pending.length) return;
         return post("/accounts/saved/merge/", { ids: pending.slice(-MERGE_LIMIT) })
@@ -127,7 +154,11 @@
       .catch(function () {
         state.ids = new Set(guestIds());
       })
-      .then(render);
+      .then(function () {
+        render();
+        renderFollows();
+        document.documentElement.setAttribute("data-accounts-ready", "");
+      });
   }
 
   if (document.readyState === "loading") {
