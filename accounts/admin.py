@@ -15,6 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         "username",
         "email",
         "display_name",
+        "roles",
         "is_active",
         "is_staff",
         "email_verified_at",
@@ -88,6 +89,10 @@ class UserAdmin(DjangoUserAdmin):
 
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_GROUPS)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(sorted(group.name for group in obj.groups.all())) or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -215,6 +215,7 @@ def test_list_can_be_filtered_by_role():
     ).content.decode()
 
     assert "writer@example.org" in html and "plain@example.org" not in html
+    assert '<td class="field-roles">Author</td>' in html
     assert "Date joined" in html and "Last login" in html
 
 
