@@ -93,6 +93,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "digest.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so cached pages get ETag/Last-Modified 304s too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions, CSRF and auth: a hit skips them all (no query); a miss
+    # sees the final response, cookies included. See digest/page_cache.py.
+    "digest.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -330,6 +335,11 @@ STORAGES = {
         )
     },
 }
+
+# Page cache (digest/page_cache.py)
+
+# Seconds an anonymous reader's page may be served from the cache (0: off).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # View counting (articles/views_count.py)
 

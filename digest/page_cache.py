@@ -1,0 +1,235 @@
+"""Full-page cache for anonymous readers, invalidated by a content version.
+
+Django's cache middleware honours `Vary: Cookie`, so every reader carrying a
+csrftoken or the cookie-consent cookie would get a copy of their own. Here the
+rule is simpler: a GET or HEAD without a session or messages cookie, for one of
+the public pages below, is served from the cache; everything else goes through.
+
+Invalidation: every cache key holds the content version, an integer in the
+cache that every write path bumps (`bump_content_version()`), so after a
+publish, edit, unpublish or delete every cached page is stale at once. A page
+is never kept past the next scheduled publication, so a scheduled article
+appears on time.
+
+The version lives in the cache itself: with the default local-memory cache each
+worker process has its own pages and its own version, and a bump only reaches
+the process that made the change. Production with more than one process sets
+CACHE_URL=redis://… so every worker shares both.
+"""
+
+import hashlib
+import logging
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "digest:page:version"
+NEXT_PUBLICATION_KEY = "digest:page:next:{version}"
+PAGE_KEY = "digest:page:{version}:{digest}"
+
+# URL names of the public pages that are the same for every anonymous reader.
+CACHEABLE_VIEWS = frozenset(
+    {
+        "home",
+        "articles:detail",
+        "articles:category",
+        "articles:tag",
+        "articles:search",
+        "articles:feed",
+        "articles:feed_atom",
+        "articles:category_feed",
+        "author",
+        "page",
+        "sitemap",
+        "sitemap_section",
+        "news_sitemap",
+        "robots_txt",
+    }
+)
+# Never cached: skip the cache lookup for these without resolving the URL.
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/views/",
+    "/healthz",
+    "/cookies/",
+)
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+
+
+# Content version
+
+
+def content_version() -> int:
+    """The current content version; set on first use when missing."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Not 1: an evicted version must not come back as a number whose pages
+        # may still sit in the cache. Seconds since the epoch only grow.
+        cache.add(VERSION_KEY, int(time.time()), None)
+        version = cache.get(VERSION_KEY, int(time.time()))
+    return version
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale: call after any change a reader could see."""
+    from digest.context_processors import bump_chrome_version
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # missing (never set, or evicted)
+        cache.add(VERSION_KEY, int(time.time()) + 1, None)
+    # The header and footer a fresh page renders are cached on their own.
+    bump_chrome_version()
+
+
+def _next_publication(version: int) -> datetime | None:
+    """When the next scheduled article goes live (one indexed query per version)."""
+    from articles.models import Article
+
+    now = timezone.now()
+    key = NEXT_PUBLICATION_KEY.format(version=version)
+    cached = cache.get(key)
+    if cached is not None and (cached == 0 or cached > now.timestamp()):
+        return None if cached == 0 else datetime.fromtimestamp(cached, tz=now.tzinfo)
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    cache.set(key, upcoming.timestamp() if upcoming else 0, settings.PAGE_CACHE_SECONDS)
+    return upcoming
+
+
+def page_timeout(version: int) -> int:
+    """Seconds a page may be kept: PAGE_CACHE_SECONDS, less near a scheduled article."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    upcoming = _next_publication(version)
+    if upcoming is not None:
+        timeout = min(timeout, int((upcoming - timezone.now()).total_seconds()))
+    return timeout
+
+
+# The middleware
+
+
+def _is_anonymous_read(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def _page_key(request, version: int) -> str:
+    # Scheme and host too: feeds, sitemaps and canonical links are absolute.
+    url = f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return PAGE_KEY.format(version=version, digest=digest)
+
+
+def _cache_control_forbids(response) -> bool:
+    value = response.get("Cache-Control", "").lower()
+    return any(word in value for word in ("private", "no-store", "no-cache"))
+
+
+def _cacheable(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if (
+        match is None
+        or match.view_name not in CACHEABLE_VIEWS
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or _cache_control_forbids(response)
+    ):
+        return False
+    if b"csrfmiddlewaretoken" in response.content:
+        logger.warning(
+            "Not caching %s: the page carries a CSRF token, a per-reader value.",
+            request.path,
+        )
+        return False
+    return True
+
+
+def _public_headers(response, expires_at: float) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,  # browsers revalidate (ETag, Last-Modified)
+        s_maxage=max(0, round(expires_at - time.time())),
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' public pages from the cache.
+
+    In MIDDLEWARE after SecurityMiddleware and WhiteNoise and before sessions,
+    CSRF and authentication: a hit then skips all of those (no session lookup,
+    no query), and a miss sees the final response with every header the inner
+    middleware added (Vary, X-Frame-Options, Set-Cookie), so a response that
+    sets a cookie is never stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or request.path.startswith(
+            EXCLUDED_PREFIXES
+        ):
+            return self.get_response(request)
+        if not _is_anonymous_read(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A signed-in reader's page is theirs alone.
+                if "no-store" not in response.get("Cache-Control", ""):
+                    patch_cache_control(response, private=True)
+            return response
+
+        version = content_version()
+        key = _page_key(request, version)
+        entry = cache.get(key)
+        if entry is not None:
+            return self._from_entry(entry)
+
+        response = self.get_response(request)
+        if not _cacheable(request, response):
+            return response
+        timeout = page_timeout(version)
+        if timeout < 1:
+            return response
+        expires_at = time.time() + timeout
+        set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date()
+        _public_headers(response, expires_at)
+        cache.set(
+            key,
+            (response.content, list(response.items()), expires_at),
+            timeout,
+        )
+        return response
+
+    @staticmethod
+    def _from_entry(entry) -> HttpResponse:
+        content, headers, expires_at = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        # A shared cache in front must not keep the page past our own expiry.
+        _public_headers(response, expires_at)
+        response["X-Page-Cache"] = "hit"
+        return response

@@ -1,0 +1,317 @@
+"""The page cache: anonymous readers get cached pages, and every change shows at once."""
+
+import socket
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from digest.models import SiteSettings
+from digest.page_cache import bump_content_version
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    PageFactory,
+    UsefulLinkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REDIS = "redis://127.0.0.1:6379/14"
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def backend(request, settings):
+    """Run a test against local memory, and against Redis when one answers."""
+    if request.param == "redis":
+        if not redis_reachable():
+            pytest.skip("no Redis server on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def site():
+    """A small site: settings, a section, a tagged article, a footer page, a link."""
+    SiteSettings.load()
+    news = CategoryFactory(name="News", slug="news")
+    article = ArticleFactory(
+        title="Harbour council approves the ferry berth",
+        slug="ferry-berth",
+        category=news,
+        tags=["ports", "council"],
+    )
+    ArticleFactory.create_batch(3, category=news, tags=["ports"])
+    page = PageFactory(
+        title="Who we are", slug="who-we-are", show_in_footer=True, body="<p>Us.</p>"
+    )
+    link = UsefulLinkFactory(title="City council minutes")
+    return {"news": news, "article": article, "page": page, "link": link}
+
+
+PAGES = [
+    "/",
+    "/articles/ferry-berth/",
+    "/category/news/",
+    "/tag/ports/",
+    "/search/?q=harbour",
+    "/feed/",
+    "/who-we-are/",
+    "/sitemap.xml",
+]
+
+
+def reader_client() -> Client:
+    """An anonymous reader with the cookies a real one carries."""
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")
+    client.cookies["csrftoken"] = uuid.uuid4().hex
+    client.cookies["cookie_consent"] = "1"
+    return client
+
+
+# Hits
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_second_anonymous_request_is_served_without_a_query(
+    client, site, backend, path, django_assert_num_queries
+):
+    first = client.get(path)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_readers_with_other_cookies_share_the_cached_page(site, backend):
+    Client().get("/")
+    response = reader_client().get("/")
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_anonymous_page_tells_shared_caches_how_long_to_keep_it(client, site):
+    response = client.get("/articles/ferry-berth/")
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=300"} <= directives
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+
+def test_unchanged_page_answers_304_to_a_revalidating_browser(client, site):
+    first = client.get("/articles/ferry-berth/")
+    again = client.get("/articles/ferry-berth/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_search_results_are_cached_per_query(client, site):
+    ArticleFactory(title="Ferry timetable changes for winter", category=site["news"])
+    assert "ferry-berth" in client.get("/search/?q=harbour").text
+    winter = client.get("/search/?q=winter")
+    assert "Ferry timetable changes" in winter.text
+    assert "/articles/ferry-berth/" not in winter.text
+
+
+# Bypasses
+
+
+def test_signed_in_reader_always_gets_a_fresh_page(client, site, backend):
+    client.get("/")  # cached for anonymous readers
+    Article.objects.filter(pk=site["article"].pk).update(title="Quay reopens early")
+    reader = UserFactory(display_name="Ada Reader")
+    client.force_login(reader)
+    response = client.get("/")
+    assert "Quay reopens early" in response.text
+    assert "Ada Reader" in response.text
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_signed_in_reader_page_is_never_served_to_anonymous_readers(client, site):
+    client.force_login(UserFactory(display_name="Ada Reader"))
+    client.get("/")
+    assert "Ada Reader" not in Client().get("/").text
+
+
+def test_post_is_never_served_from_the_cache(client, site):
+    client.get("/articles/ferry-berth/")
+    Article.objects.filter(pk=site["article"].pk).update(title="Quay reopens early")
+    response = client.post("/articles/ferry-berth/")
+    assert "Quay reopens early" in response.text
+    assert "X-Page-Cache" not in response
+
+
+def test_staff_preview_is_not_cached(client, site):
+    from django.contrib.auth.models import Permission
+
+    ArticleFactory(title="Embargoed ferry story", slug="embargoed", draft=True)
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    assert "Embargoed ferry story" in client.get("/articles/embargoed/").text
+    assert Client().get("/articles/embargoed/").status_code == 404
+
+
+# Nothing per reader
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_byte_identical_for_two_anonymous_readers(site, settings, path):
+    settings.PAGE_CACHE_SECONDS = 0  # render twice, really
+    with time_machine.travel(timezone.now(), tick=False):
+        first = reader_client().get(path, REMOTE_ADDR="192.0.2.1")
+        second = Client().get(
+            path, REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="curl/8.0"
+        )
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert b"csrfmiddlewaretoken" not in first.content
+    assert "csrftoken" not in first.cookies
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_cached_page_carries_no_csrf_token(client, site, path):
+    client.get(path)
+    cached = client.get(path)
+    assert cached["X-Page-Cache"] == "hit"
+    assert b"csrfmiddlewaretoken" not in cached.content
+    assert not cached.cookies
+
+
+# Invalidation: what a reader sees right after each kind of change
+
+
+def test_edited_title_shows_at_once(client, site, backend):
+    assert "Harbour council approves" in client.get("/").text
+    article = site["article"]
+    article.title = "Ferry berth plan is approved"
+    article.save()
+    bump_content_version()
+    assert "Ferry berth plan is approved" in client.get("/").text
+    assert "Ferry berth plan is approved" in client.get(article.get_absolute_url()).text
+
+
+def test_published_article_shows_at_once(client, site, backend):
+    draft = ArticleFactory(
+        title="Night ferry returns",
+        slug="night-ferry",
+        draft=True,
+        category=site["news"],
+    )
+    assert client.get("/articles/night-ferry/").status_code == 404
+    client.get("/")
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    bump_content_version()
+    assert "Night ferry returns" in client.get("/").text
+    assert client.get("/articles/night-ferry/").status_code == 200
+
+
+def test_unpublished_article_is_gone_at_once(client, site, backend):
+    article = site["article"]
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.title in client.get("/").text
+    article.status = Article.Status.DRAFT
+    article.save()
+    bump_content_version()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get("/").text
+
+
+def test_deleted_article_is_gone_at_once(client, site, backend):
+    article = site["article"]
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    client.get("/tag/council/")
+    article.delete()
+    bump_content_version()
+    assert client.get(url).status_code == 404
+    assert client.get("/tag/council/").status_code in (200, 404)
+    assert "Harbour council approves" not in client.get("/tag/council/").text
+
+
+def test_renamed_category_shows_at_once(client, site, backend):
+    assert "News" in client.get("/articles/ferry-berth/").text
+    site["news"].name = "Harbour News"
+    site["news"].save()
+    bump_content_version()
+    assert "Harbour News" in client.get("/articles/ferry-berth/").text
+    assert "Harbour News" in client.get("/category/news/").text
+
+
+def test_edited_page_shows_at_once(client, site, backend):
+    assert "Who we are" in client.get("/who-we-are/").text
+    page = site["page"]
+    page.title = "About the newsroom"
+    page.save()
+    bump_content_version()
+    assert "About the newsroom" in client.get("/who-we-are/").text
+
+
+def test_edited_useful_link_shows_at_once(client, site, backend):
+    assert "City council minutes" in client.get("/").text
+    link = site["link"]
+    link.title = "Port authority notices"
+    link.save()
+    bump_content_version()
+    assert "Port authority notices" in client.get("/").text
+
+
+def test_edited_site_settings_show_at_once(client, site, backend):
+    client.get("/")
+    settings_row = SiteSettings.load()
+    settings_row.site_name = "Harbour Daily"
+    settings_row.save()
+    bump_content_version()
+    assert "Harbour Daily" in client.get("/").text
+
+
+# Scheduling
+
+
+def test_scheduled_article_appears_on_time(client, site):
+    ArticleFactory(
+        title="Embargoed budget story",
+        slug="budget",
+        category=site["news"],
+        published_at=timezone.now() + timedelta(minutes=2),
+    )
+    assert "Embargoed budget story" not in client.get("/").text
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "s-maxage=300" not in response["Cache-Control"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        assert "Embargoed budget story" in client.get("/").text
+        assert client.get("/articles/budget/").status_code == 200
