@@ -1,9 +1,12 @@
 """PostgreSQL full-text search over articles: the stored vector and its refresh."""
 
 import html
+import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
@@ -12,7 +15,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, FloatField, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
@@ -75,8 +78,10 @@ def refresh_all_search_vectors() -> int:
 
 MAX_QUERY_LENGTH = 200
 RECENCY_DAYS = 30  # a result this many days old counts half as much as a new one
+RANK_LIMIT = 500  # matches ranked at most, about; see ranking_cutoff()
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
+SUGGEST_TIMEOUT_MS = 150  # per trigram lookup
 # Private-use characters mark highlights inside ts_headline's plain-text output;
 # the text is escaped first and only then are they turned into <mark> tags.
 _MARK_START, _MARK_STOP = "\ue000", "\ue001"
@@ -122,20 +127,50 @@ def _headline(expression, query, **options):
     )
 
 
+def _estimated_rows(queryset) -> float:
+    """The planner's row estimate for `queryset`: planning only, nothing is read."""
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def ranking_cutoff(articles, base) -> datetime | None:
+    """For a broad query, the oldest publication time worth ranking, else None.
+
+    Ranking reads each match's stored vector, so ranking 20,000 matches takes a
+    second. When the planner expects more than RANK_LIMIT matches, only the
+    newest articles in which about RANK_LIMIT matches are expected are searched;
+    an index on published_at narrows the match before any vector is read.
+    """
+    matches = _estimated_rows(articles)
+    if matches <= RANK_LIMIT:
+        return None
+    total = max(_estimated_rows(base), matches)
+    window = math.ceil(RANK_LIMIT * total / matches)
+    if window * 2 > total:  # most articles are in the window anyway
+        return None
+    newest = base.order_by("-published_at").values_list("published_at", flat=True)
+    return newest[window - 1 : window].first()
+
+
 def search_articles(query: str, category: Category | None = None):
     """Published articles matching `query`, most relevant (and recent) first.
 
-    Each row carries `score`, and `title_highlight` / `snippet`: plain text in
-    which the matched words sit between private-use markers; `highlight()` turns
-    them into safe HTML with <mark>.
+    A broad query (more than RANK_LIMIT expected matches) searches the newest
+    articles only; see `ranking_cutoff()`. Each row carries `score`, and
+    `title_highlight` / `snippet`: plain text in which the matched words sit
+    between private-use markers; `highlight()` turns them into safe HTML.
     """
     text = clean_query(query)
     if not text:
         return Article.objects.none()
     search_query = web_search_query(text)
-    articles = Article.objects.published().filter(search_vector=search_query)
+    base = Article.objects.published()
     if category is not None:
-        articles = articles.in_category_tree(category)
+        base = base.in_category_tree(category)
+    articles = base.filter(search_vector=search_query)
+    cutoff = ranking_cutoff(articles, base)
+    if cutoff is not None:
+        articles = articles.filter(published_at__gte=cutoff)
     plain_body = Concat(
         F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
     )
@@ -203,27 +238,55 @@ def _closest_word(cursor, word: str) -> tuple[str, float] | None:
     return (row[0], row[1]) if row else None
 
 
+def _unknown_words(cursor, words: list[str]) -> set[str]:
+    """The words no published article contains (stop words count as known)."""
+    cursor.execute(
+        """
+        SELECT w FROM unnest(%s::text[]) AS w
+        WHERE numnode(plainto_tsquery(%s::regconfig, w)) > 0
+          AND NOT EXISTS (
+            SELECT 1 FROM articles_article
+            WHERE search_vector @@ plainto_tsquery(%s::regconfig, w)
+              AND status = 'published' AND published_at <= now()
+          )
+        """,
+        [words, SEARCH_CONFIG, SEARCH_CONFIG],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def suggest(query: str) -> Suggestion | None:
     """A spelling correction for `query` and the articles it finds, or None.
 
-    Each word is compared (pg_trgm) with the words of published titles and the
-    tag names; the closest close-enough word replaces it.
+    Each word no article contains is compared (pg_trgm) with the words of
+    published titles and the tag names; the closest close-enough word replaces
+    it. A lookup slower than SUGGEST_TIMEOUT_MS is given up: suggestions are
+    a courtesy, never worth a slow page.
     """
     text = clean_query(query)
     words = _WORDS.findall(unicodedata.normalize("NFKD", text).lower())
     words = ["".join(c for c in w if not unicodedata.combining(c)) for w in words[:8]]
     if not any(len(w) >= 3 for w in words):
         return None
-    corrected = []
+    corrected = list(words)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
-            " set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(SUGGEST_SIMILARITY), str(SUGGEST_SIMILARITY)],
+            " set_config('pg_trgm.similarity_threshold', %s, true),"
+            " set_config('statement_timeout', %s, true)",
+            [str(SUGGEST_SIMILARITY), str(SUGGEST_SIMILARITY), str(SUGGEST_TIMEOUT_MS)],
         )
-        for word in words:
-            best = _closest_word(cursor, word) if len(word) >= 3 else None
-            corrected.append(best[0] if best and best[1] >= 0.3 else word)
+        unknown = _unknown_words(cursor, [w for w in words if len(w) >= 3])
+        for index, word in enumerate(words):
+            if word not in unknown:
+                continue
+            try:
+                with transaction.atomic():
+                    best = _closest_word(cursor, word)
+            except OperationalError:  # statement_timeout: keep the word as typed
+                continue
+            if best and best[1] >= 0.3:
+                corrected[index] = best[0]
     if corrected == words:
         return None
     suggestion = " ".join(corrected)

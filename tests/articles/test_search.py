@@ -232,3 +232,23 @@ def test_search_page_query_budget(client, django_assert_max_num_queries):
             SEARCH_URL, {"q": "ferry", "category": categories[0].slug}
         )
     assert response.content.decode().count('class="search-result"') == 8
+
+
+def test_broad_query_ranks_only_the_newest_matches(monkeypatch):
+    from django.db import connection
+
+    from articles import search
+
+    now = timezone.now()
+    for day in range(12):
+        ArticleFactory(
+            slug=f"ferry-{day}",
+            title="Ferry news",
+            published_at=now - timedelta(days=day),
+        )
+    ArticleFactory(slug="rare", title="Lighthouse keeper", lead="", published_at=now)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    assert found("ferry") == ["ferry-0", "ferry-1", "ferry-2"]
+    assert found("lighthouse") == ["rare"]
