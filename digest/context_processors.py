@@ -8,6 +8,7 @@ from digest.models import Page, SiteSettings, UsefulLink
 
 CHROME_TTL = 60  # seconds an edit to the menu or footer may take to show
 CHROME_VERSION_KEY = "digest:chrome-version"
+PAGE_VERSION_KEY = "digest:page:version"  # digest.page_cache.VERSION_KEY
 
 
 @dataclass
@@ -34,7 +35,7 @@ def bump_chrome_version() -> None:
     """Make the next request rebuild the cached header and footer."""
     try:
         cache.incr(CHROME_VERSION_KEY)
-    except ValueError:
+    except ValueError:  # not set yet: the default is 1
         cache.set(CHROME_VERSION_KEY, 2, None)
 
 
@@ -70,8 +71,12 @@ def _build_chrome() -> Chrome:
 
 
 def get_chrome() -> Chrome:
-    version = cache.get_or_set(CHROME_VERSION_KEY, 1, None)
-    key = f"digest:chrome:{version}"
+    versions = cache.get_many([CHROME_VERSION_KEY, PAGE_VERSION_KEY])
+    # The page cache's content version too: an edit that empties the page cache
+    # (digest/page_cache.py) also rebuilds the menu and footer at once.
+    chrome_version = versions.get(CHROME_VERSION_KEY, 1)
+    page_version = versions.get(PAGE_VERSION_KEY, 0)
+    key = f"digest:chrome:{chrome_version}:{page_version}"
     chrome = cache.get(key)
     if chrome is None:
         chrome = _build_chrome()

@@ -99,6 +99,18 @@ def test_header_menu_lists_sections_with_sub_sections(client):
     assert "Hidden desk" not in nav
 
 
+def test_menu_is_cached_until_its_version_changes(client):
+    from digest.context_processors import bump_chrome_version
+
+    client.force_login(UserFactory())  # signed in: no full-page cache in the way
+    CategoryFactory(name="Morning desk", slug="morning")
+    assert "Morning desk" in client.get("/").text
+    CategoryFactory(name="Late desk", slug="late")
+    assert "Late desk" not in client.get("/").text
+    bump_chrome_version()
+    assert "Late desk" in client.get("/").text
+
+
 def test_footer_shows_policy_pages_contact_and_year(client):
     SiteSettings.objects.update_or_create(
         pk=1,
