@@ -244,6 +244,10 @@ def test_reader_pages_run_without_console_errors(live_server, page, site_data):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
     for url in ("/", site_data["articles"][0].get_absolute_url(), "/category/news/"):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
