@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from articles.sanitize import clean_html
+
 
 class Page(models.Model):
     """A policy or static page served at /<slug>/ (Privacy Policy, Who we are, …)."""
@@ -23,6 +25,10 @@ class Page(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("page", kwargs={"slug": self.slug})
