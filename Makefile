@@ -54,6 +54,15 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# DEBUG only picks development defaults (a kept secret key); the database is the same.
+backup restore: export DEBUG ?= true
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "digest: error: name the archive: make restore FILE=var/backups/digest-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
 dbstop: $(STAMP)
 	$(PY) -m digest.embedded_db stop
 
