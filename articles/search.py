@@ -79,6 +79,7 @@ def refresh_all_search_vectors() -> int:
 MAX_QUERY_LENGTH = 200
 RECENCY_DAYS = 30  # a result this many days old counts half as much as a new one
 RANK_LIMIT = 500  # matches ranked at most, about; see ranking_cutoff()
+PROBE_SIZE = 10_000  # newest articles sampled when the planner expects few matches
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
 SUGGEST_TIMEOUT_MS = 150  # per trigram lookup
@@ -133,23 +134,42 @@ def _estimated_rows(queryset) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
+def _nth_newest(queryset, n: int) -> datetime | None:
+    newest = queryset.order_by("-published_at").values_list("published_at", flat=True)
+    return newest[n - 1 : n].first()
+
+
 def ranking_cutoff(articles, base) -> datetime | None:
     """For a broad query, the oldest publication time worth ranking, else None.
 
     Ranking reads each match's stored vector, so ranking 20,000 matches takes a
-    second. When the planner expects more than RANK_LIMIT matches, only the
-    newest articles in which about RANK_LIMIT matches are expected are searched;
-    an index on published_at narrows the match before any vector is read.
+    second. The share of articles that match comes from the planner (good for
+    frequent words) or, when it expects few, from counting the matches among
+    the newest PROBE_SIZE articles (words the statistics do not track). When
+    more than RANK_LIMIT matches are expected, only the newest articles holding
+    about RANK_LIMIT of them are searched: an index on published_at narrows the
+    match before any vector is read.
     """
-    matches = _estimated_rows(articles)
-    if matches <= RANK_LIMIT:
+    total = _estimated_rows(base)
+    if total <= RANK_LIMIT:
         return None
-    total = max(_estimated_rows(base), matches)
-    window = math.ceil(RANK_LIMIT * total / matches)
-    if window * 2 > total:  # most articles are in the window anyway
+    share = _estimated_rows(articles) / total
+    if share * PROBE_SIZE < RANK_LIMIT:  # the planner may have guessed low
+        probe_start = _nth_newest(base, PROBE_SIZE)
+        if probe_start is not None:
+            in_probe = (
+                articles.filter(published_at__gte=probe_start)
+                .order_by()
+                .values("pk")[:RANK_LIMIT]
+                .count()
+            )
+            share = max(share, in_probe / PROBE_SIZE)
+    if share * total <= RANK_LIMIT:
         return None
-    newest = base.order_by("-published_at").values_list("published_at", flat=True)
-    return newest[window - 1 : window].first()
+    window = math.ceil(RANK_LIMIT / share)
+    if window > total * 0.75:  # finding the cutoff would cost what it saves
+        return None
+    return _nth_newest(base, window)
 
 
 def search_articles(query: str, category: Category | None = None):
@@ -175,7 +195,9 @@ def search_articles(query: str, category: Category | None = None):
         F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
     )
     return (
-        articles.select_related("category", "category__parent", "author")
+        # Authors are fetched for the page only: a join would run for every match.
+        articles.select_related("category", "category__parent")
+        .prefetch_related("author")
         .defer("body", "search_vector")
         .annotate(
             score=SearchRank(F("search_vector"), search_query)
