@@ -2,7 +2,7 @@ import json
 import re
 
 import pytest
-from django.template import engines
+from django.template import Context, Template, engines
 from django.test import RequestFactory
 from lxml import html as lxml_html
 
@@ -157,3 +157,15 @@ def test_meta_include_uses_the_image_field_when_no_rendition_is_given():
     )
     assert "og:image" not in no_image
     assert '<meta name="twitter:card" content="summary">' in no_image
+
+
+def test_meta_include_renders_without_site_or_request():
+    rendered = Template('{% include "includes/_meta.html" %}').render(Context({}))
+    assert '<meta property="og:title" content="Digest">' in rendered
+
+
+def test_account_pages_are_noindex(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    document = lxml_html.fromstring(response.content)
+    assert document.xpath('//meta[@name="robots"]/@content') == ["noindex"]
