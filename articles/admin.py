@@ -1,0 +1,385 @@
+"""The editors' admin: articles with workflow buttons and history, categories."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import User
+from articles import publishing
+from articles.images import (
+    ImageUploadField,
+    make_renditions,
+    rendition_name,
+    rendition_widths,
+)
+from articles.models import Article, ArticleSlugRedirect, Category
+from articles.search import refresh_search_vector
+
+# The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
+# estimate is good enough for "page 3 of about 8,300".
+ESTIMATE_ABOVE = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Count unfiltered querysets from pg_class.reltuples, filtered ones exactly."""
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [self.object_list.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] and row[0] > ESTIMATE_ABOVE:
+                return int(row[0])
+        return super().count
+
+
+class StaffAuthorFilter(admin.SimpleListFilter):
+    """Filter by author among staff users only (readers never write)."""
+
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        users = User.objects.filter(is_staff=True).order_by("username")
+        return [(str(u.pk), u.public_name) for u in users]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(author_id=self.value())
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    image = ImageUploadField(label=_("featured image"), required=False)
+
+    # Set by ArticleAdmin.get_form on a per-request subclass.
+    request = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "category",
+            "tags",
+            "author",
+            "byline",
+            "source_name",
+            "source_url",
+            "image",
+            "image_alt",
+            "image_caption",
+            "seo_title",
+            "seo_description",
+            "status",
+            "published_at",
+            "is_featured",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request else None
+        status = self.fields.get("status")
+        if status is not None and user and not publishing.can_publish(user):
+            status.choices = [
+                (value, label)
+                for value, label in status.choices
+                if value in publishing.AUTHOR_STATUSES
+            ]
+        author = self.fields.get("author")
+        if author is not None:
+            author.queryset = User.objects.filter(is_staff=True).order_by("username")
+            author.required = False
+            author.help_text = _("Leave empty to sign it yourself.")
+
+    def clean(self):
+        cleaned = super().clean()
+        data = self.data
+        user = self.request.user if self.request else None
+        if "_save_draft" in data:
+            cleaned["status"] = Article.Status.DRAFT
+        elif "_submit_review" in data:
+            cleaned["status"] = Article.Status.REVIEW
+        elif "_publish" in data or "_schedule" in data:
+            cleaned["status"] = Article.Status.PUBLISHED
+            if "_schedule" in data:
+                when = cleaned.get("published_at")
+                if not when or when <= timezone.now():
+                    self.add_error(
+                        "published_at", _("Give a future time to schedule the article.")
+                    )
+            elif not cleaned.get("published_at"):
+                cleaned["published_at"] = timezone.now()
+        if (
+            user
+            and cleaned.get("status") == Article.Status.PUBLISHED
+            and not publishing.can_publish(user)
+            and not (
+                self.instance.pk and self.instance.status == Article.Status.PUBLISHED
+            )
+        ):
+            raise ValidationError(_("You may not publish articles."))
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get(
+            "published_at"
+        ):
+            cleaned["published_at"] = timezone.now()
+        if "status" in cleaned:
+            self.instance.status = cleaned["status"]
+        if "published_at" in cleaned:
+            self.instance.published_at = cleaned["published_at"]
+        return cleaned
+
+
+def thumbnail_url(image) -> str:
+    """The smallest JPEG rendition of `image` when it exists, else the original."""
+    if not image:
+        return ""
+    width = image.instance.image_width
+    if width:
+        name = rendition_name(image.name, rendition_widths(width)[0], "jpg")
+        if image.storage.exists(name):
+            return image.storage.url(name)
+    return image.url
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "thumbnail",
+        "title",
+        "category",
+        "status_label",
+        "author",
+        "published_at",
+        "view_count",
+    ]
+    list_display_links = ["title"]
+    list_select_related = ["category", "category__parent", "author"]
+    list_filter = [
+        "status",
+        "category",
+        StaffAuthorFilter,
+        "tags",
+        ("published_at", admin.DateFieldListFilter),
+        "is_featured",
+    ]
+    search_fields = ["title", "lead", "body"]
+    ordering = ["-pk"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["image_preview", "preview_link", "reading_time", "view_count"]
+    actions = ["publish_selected", "unpublish_selected", "feature_selected"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (_("Filing"), {"fields": ["category", "tags", "author", "byline"]}),
+        (
+            _("Featured image"),
+            {"fields": ["image", "image_preview", "image_alt", "image_caption"]},
+        ),
+        (_("Reprint"), {"fields": ["source_name", "source_url"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "is_featured",
+                    "preview_link",
+                    "reading_time",
+                    "view_count",
+                ]
+            },
+        ),
+        (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
+    ]
+    change_form_template = "admin/articles/article/change_form.html"
+
+    # Lists
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.has_perm(publishing.EDIT_ANY_PERM):
+            queryset = queryset.filter(author=request.user)
+        return queryset
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        url = thumbnail_url(obj.image)
+        if not url:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="80" height="45" loading="lazy" '
+            'class="article-thumb">',
+            url,
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public:
+            return _("Scheduled")
+        return obj.get_status_display()
+
+    # The change page
+
+    @admin.display(description=_("preview"))
+    def image_preview(self, obj):
+        url = thumbnail_url(obj.image) if obj else ""
+        if not url:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="400" class="article-image-preview">',
+            url,
+            obj.image_alt,
+        )
+
+    @admin.display(description=_("page"))
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        label = _("View on site") if obj.is_public else _("Preview")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            label,
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not publishing.can_publish(request.user):
+            fields += ["published_at", "is_featured"]
+        if not request.user.has_perm(publishing.EDIT_ANY_PERM):
+            fields += ["author"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or publishing.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or publishing.can_edit(request.user, obj)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_publish"] = publishing.can_publish(request.user)
+        context["is_scheduled"] = bool(
+            obj and obj.status == Article.Status.PUBLISHED and not obj.is_public
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = obj.author or request.user
+        if not request.user.has_perm(publishing.EDIT_ANY_PERM) and not change:
+            obj.author = request.user
+        publishing.save_article(article=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        refresh_search_vector(article)
+        if article.image:
+            make_renditions(article.image)
+
+    # Bulk actions
+
+    def has_publish_permission(self, request):
+        return publishing.can_publish(request.user)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        count = 0
+        for article in queryset:
+            if article.status != Article.Status.PUBLISHED:
+                publishing.publish_article(article=article, by=request.user)
+                count += 1
+        self.message_user(
+            request,
+            ngettext("Published %d article.", "Published %d articles.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            publishing.unpublish_article(article=article, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Unpublished %d article.", "Unpublished %d articles.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Feature selected articles"), permissions=["publish"])
+    def feature_selected(self, request, queryset):
+        count = queryset.update(is_featured=True)
+        self.message_user(
+            request,
+            ngettext("Featured %d article.", "Featured %d articles.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "parent",
+        "position",
+        "show_in_menu",
+        "is_highlighted",
+    ]
+    list_editable = ["position", "show_in_menu"]
+    list_select_related = ["parent"]
+    list_filter = ["parent", "show_in_menu", "is_highlighted"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        "name",
+        "slug",
+        "parent",
+        "position",
+        "description",
+        "show_in_menu",
+        "is_highlighted",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ArticleSlugRedirect)
+class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_slug", "article__title"]
+    autocomplete_fields = ["article"]
