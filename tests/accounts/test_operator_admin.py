@@ -253,3 +253,35 @@ def test_operator_sends_password_reset_emails(mailoutbox):
     assert "Password-reset email sent to 1 user." in response.content.decode()
     assert mailoutbox[0].to == ["forgetful@example.org"]
     assert "/accounts/password-reset/" in mailoutbox[0].body
+
+
+def test_operator_bulk_delete_cannot_take_a_superuser_along():
+    client, _ = client_as("operator")
+    reader = UserFactory()
+    boss = UserFactory(is_superuser=True, is_staff=True)
+
+    client.post(
+        "/admin/accounts/user/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [reader.pk, boss.pk],
+            "post": "yes",
+        },
+    )
+
+    assert User.objects.filter(pk=boss.pk).exists()
+    assert User.objects.filter(pk=reader.pk).exists()
+
+
+def test_operator_cannot_change_a_superusers_password():
+    client, _ = client_as("operator")
+    boss = UserFactory(is_superuser=True, is_staff=True)
+
+    response = client.post(
+        f"/admin/accounts/user/{boss.pk}/password/",
+        {"password1": "taken over now 123", "password2": "taken over now 123"},
+    )
+
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert not boss.check_password("taken over now 123")
