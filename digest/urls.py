@@ -2,11 +2,21 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
+from django.urls.converters import StringConverter
 
 from articles import sitemaps
 from articles import views as article_views
 from digest import views
+
+
+class UsernameConverter(StringConverter):
+    """The characters Django's username validator allows: no NUL, no slash."""
+
+    regex = r"[\w.@+-]+"
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("", article_views.home, name="home"),
@@ -15,7 +25,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("articles.urls")),
     path("cookies/accept/", views.accept_cookies, name="accept_cookies"),
-    path("author/<str:username>/", article_views.author_detail, name="author"),
+    path("author/<username:username>/", article_views.author_detail, name="author"),
     path(
         "sitemap.xml",
         sitemap_views.index,
