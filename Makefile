@@ -63,6 +63,10 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "digest: error: name the archive: make restore FILE=var/backups/digest-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
+# Reader pages under load against same-run ceilings; BENCH_ARGS="--articles 100000 --growth".
+bench: $(STAMP)
+	$(PY) bench/bench.py $(BENCH_ARGS)
+
 dbstop: $(STAMP)
 	$(PY) -m digest.embedded_db stop
 

@@ -38,8 +38,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4):
-    """Run gunicorn on a free loopback port; yield its base URL."""
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    app: str = "digest.wsgi",
+):
+    """Run gunicorn (serving `app`) on a free loopback port; yield its base URL."""
     port = free_port()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -52,7 +58,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4):
             sys.executable,
             "-m",
             "gunicorn",
-            "digest.wsgi",
+            app,
             "--workers",
             str(workers),
             "--threads",

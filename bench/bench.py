@@ -1,0 +1,624 @@
+"""Page benchmark: the reader's pages on gunicorn, against ceilings measured in the same run.
+
+    make bench                                   # 10,000 articles
+    .venv/bin/python bench/bench.py --articles 100000
+    .venv/bin/python bench/bench.py --growth     # also queries and time at 1,000 / 100,000
+
+Loads N articles with `manage.py load_demo --articles N` into a data dir of its
+own (var/pgbench-pages-N, loaded once), starts gunicorn with production settings
+on 127.0.0.1, warms up, then drives each page with wrk (32 connections, ~10 s)
+and prints req/s, p50, p99, errors, SQL queries per page (Django's test client
+in a separate process against the same database, anonymous, cold cache) and the
+ratio to two ceilings measured in the same run:
+
+- framework: a trivial Django view in the same server, through the whole
+  middleware stack, answering the article page's number of bytes from memory
+  (bench/ceiling_wsgi.py); raw gunicorn (no Django) is printed too;
+- static: nginx serving the article page's HTML saved as a file.
+
+The article page also goes through deploy/nginx.conf's micro-cache in front of
+gunicorn. A script, never a test: it prints figures and never fails on speed.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._server import ROOT, bench_env, free_port, gunicorn
+
+DEPLOY_CONF = ROOT / "deploy" / "nginx.conf"
+NGINX = "/usr/sbin/nginx"
+PROBE_MARK = "BENCH-PROBE "
+PAGES = ["home", "article", "category", "tag", "search", "rss"]
+
+
+def say(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def data_dir(articles: int) -> Path:
+    return ROOT / "var" / f"pgbench-pages-{articles}"
+
+
+# Tools
+
+
+def ensure_tool(path: str, package: str, *, required: bool) -> bool:
+    """Install a Debian package when missing and we are root; else say how."""
+    if shutil.which(path) or Path(path).exists():
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say(f"Installing {package} (apt-get install -y {package})…")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "-qq", package], env=env, check=False
+        )
+        if done.returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", package], env=env, check=False
+            )
+        if shutil.which(path) or Path(path).exists():
+            return True
+    message = f"{package} is missing: install it (sudo apt-get install {package})"
+    if required:
+        sys.exit(f"bench: error: {message}")
+    say(f"bench: {message}; skipping what needs it")
+    return False
+
+
+# nginx (also used by tests/digest/test_nginx.py)
+
+
+def site_conf(
+    *,
+    upstream: str,
+    listen: int,
+    static_root: Path,
+    media_root: Path,
+    cache_dir: Path,
+) -> str:
+    """deploy/nginx.conf pointed at `upstream`, listening on 127.0.0.1:`listen`."""
+    text = DEPLOY_CONF.read_text()
+    replacements = {
+        "server 127.0.0.1:8000;": f"server {upstream};",
+        "listen 80;": f"listen 127.0.0.1:{listen};",
+        "server_name example.org;": "server_name 127.0.0.1 localhost;",
+        "/srv/digest/staticfiles/": f"{static_root}/",
+        "/srv/digest/media/": f"{media_root}/",
+        "/var/cache/nginx/digest": str(cache_dir),
+    }
+    for old, new in replacements.items():
+        if old not in text:
+            raise RuntimeError(f"deploy/nginx.conf no longer contains {old!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def main_conf(prefix: Path, http_body: str, *, workers: int = 2) -> str:
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {name}_temp_path {prefix}/tmp/{name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""{user}worker_processes {workers};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+{temp}
+{http_body}
+}}
+"""
+
+
+@contextmanager
+def nginx_server(http_body: str, *, workers: int = 2):
+    """Run nginx in the foreground with `http_body` in its http {} block."""
+    prefix = Path(tempfile.mkdtemp(prefix="digest-nginx-"))
+    (prefix / "tmp").mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(main_conf(prefix, http_body, workers=workers))
+    check = subprocess.run(
+        [NGINX, "-t", "-q", "-p", str(prefix), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx refuses the configuration:\n{check.stderr}")
+    proc = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+    )
+    try:
+        yield prefix
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def wait_for(url: str, tries: int = 50) -> None:
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} does not answer")
+
+
+# wrk
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: list[str] = (),
+    script: Path | None = None,
+) -> dict:
+    threads = min(os.cpu_count() or 2, 4, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": 0,
+    }
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        result["errors"] += int(non_2xx.group(1))
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if sockets:
+        result["errors"] += sum(int(n) for n in sockets.groups())
+    return result
+
+
+SEARCH_SCRIPT = """
+words = {%s}
+request = function()
+  local q = words[math.random(#words)]
+  return wrk.format("GET", "/search/?q=" .. q .. "&r=" .. math.random(1000000000))
+end
+"""
+
+
+READERS = 32
+SESSIONS_SCRIPT = """
+cookies = {%s}
+request = function()
+  return wrk.format(nil, nil, {["Cookie"] = "sessionid=" .. cookies[math.random(#cookies)]})
+end
+"""
+
+
+# The probe: runs in its own process with the benchmark's settings
+
+
+def probe(articles: int) -> dict:
+    """Load the data set when needed; measure queries and server time per page."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection, reset_queries
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from taggit.models import Tag
+
+    from accounts.models import User
+    from articles.models import Article
+
+    call_command("migrate", verbosity=0, interactive=False)
+    have = Article.objects.count()
+    if have < articles:
+        load(articles, have)
+    from digest.page_cache import bump_content_version
+
+    bump_content_version()
+
+    article = (
+        Article.objects.published()
+        .filter(tagged_items__isnull=False)
+        .newest_first()
+        .select_related("category")
+        .first()
+    )
+    tag = Tag.objects.filter(articles_taggedarticle_items__content_object=article)
+    tag = tag.first() or Tag.objects.first()
+    words = [
+        word.lower()
+        for title in Article.objects.published()
+        .newest_first()
+        .values_list("title", flat=True)[:200]
+        for word in re.findall(r"[A-Za-z]{5,}", title)
+    ]
+    # The longest word of the article's title: a real word that finds something.
+    query = max(re.findall(r"[A-Za-z]+", article.title) or ["news"], key=len).lower()
+    urls = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "category": (article.category.parent or article.category).get_absolute_url(),
+        "tag": f"/tag/{tag.slug}/",
+        "search": f"/search/?q={query}",
+        "rss": "/feed/",
+    }
+    # Signed-in readers: many, as on a real site (one session hammering one page
+    # only measures the lock on its own reading-history row).
+    sessions = []
+    for number in range(READERS):
+        reader, _ = User.objects.get_or_create(
+            username=f"bench-reader-{number}",
+            defaults={"email": f"bench-reader-{number}@example.org"},
+        )
+        signed_in = Client(HTTP_HOST="127.0.0.1")
+        signed_in.force_login(reader)
+        sessions.append(signed_in.cookies["sessionid"].value)
+
+    # Count every query of a request: outside tests Django clears the log and
+    # recycles the connection at each request's start and end.
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    results = {}
+    for name, url in [*urls.items(), ("article signed in", urls["article"])]:
+        client = signed_in if name == "article signed in" else anonymous
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        count = len(queries)
+        timings = []
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            for _ in range(7):
+                started = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "url": url,
+            "queries": count,
+            "ms": statistics.median(timings),
+            "bytes": len(response.content),
+        }
+    return {
+        "articles": Article.objects.count(),
+        "pages": results,
+        "sessions": sessions,
+        "words": sorted(set(words))[:200],
+    }
+
+
+def load(articles: int, have: int) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    say(f"Loading {articles} articles into {os.environ['EMBEDDED_PGDATA']}…")
+    try:
+        call_command("load_demo", articles=articles)
+    except (TypeError, CommandError):  # a demo loader without --articles
+        from articles.search import refresh_all_search_vectors
+        from bench.search_bench import generate_articles, vocabulary
+        from digest.models import SiteSettings
+
+        SiteSettings.load()
+        generate_articles(articles - have, vocabulary())
+        refresh_all_search_vectors()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def run_probe(articles: int) -> dict:
+    env = bench_env(EMBEDDED_PGDATA=str(data_dir(articles)))
+    # Production settings render hashed static names from the manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    proc = subprocess.run(
+        [sys.executable, __file__, "--probe", str(articles)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith(PROBE_MARK):
+            return json.loads(line[len(PROBE_MARK) :])
+        say(line)
+    raise RuntimeError("the probe printed no result")
+
+
+# The run
+
+
+def worker_rss_mb(proc) -> list[float]:
+    try:
+        import psutil
+    except ImportError:
+        return []
+    return [
+        child.memory_info().rss / 2**20
+        for child in psutil.Process(proc.pid).children(recursive=True)
+    ]
+
+
+def fmt_row(cells, widths) -> str:
+    return "  ".join(
+        str(cell).ljust(width) if index == 0 else str(cell).rjust(width)
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+    )
+
+
+def benchmark(args) -> None:
+    ensure_tool("wrk", "wrk", required=True)
+    have_nginx = ensure_tool(NGINX, "nginx", required=False)
+    load1 = os.getloadavg()
+    say(f"Load average before: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
+
+    info = run_probe(args.articles)
+    pages = info["pages"]
+    article_bytes = pages["article"]["bytes"]
+    env = bench_env(
+        EMBEDDED_PGDATA=str(data_dir(args.articles)),
+        BENCH_CEILING_BYTES=str(article_bytes),
+        VIEW_COUNT_RATE_LIMIT="0",
+    )
+    seconds, conns = args.duration, args.connections
+    rows = []  # (name, result, queries, ceiling name)
+
+    with gunicorn(env, app="bench.ceiling_wsgi") as (url, proc):
+        for page in pages.values():
+            for _ in range(3):
+                urllib.request.urlopen(url + page["url"], timeout=30).read()
+        say(f"Warming up {url} …")
+        run_wrk(url + "/", seconds=3, connections=conns)
+
+        def measure(name, target, queries="", ceiling="framework", **kwargs):
+            say(f"  {name} …")
+            rows.append(
+                (
+                    name,
+                    run_wrk(target, seconds=seconds, connections=conns, **kwargs),
+                    queries,
+                    ceiling,
+                )
+            )
+
+        measure("framework ceiling", url + "/__ceiling__/django/", ceiling="")
+        measure("gunicorn, no Django", url + "/__ceiling__/wsgi/")
+        for name in PAGES:
+            measure(name, url + pages[name]["url"], pages[name]["queries"])
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(
+            SEARCH_SCRIPT % ", ".join(f'"{w}"' for w in info["words"] or ["news"])
+        )
+        measure(
+            "search, uncached", url + "/", pages["search"]["queries"], script=script
+        )
+        script.write_text(
+            SESSIONS_SCRIPT % ", ".join(f'"{s}"' for s in info["sessions"])
+        )
+        measure(
+            f"article, {READERS} signed in",
+            url + pages["article"]["url"],
+            pages["article signed in"]["queries"],
+            script=script,
+        )
+        script.unlink()
+
+        if have_nginx:
+            html = urllib.request.urlopen(url + pages["article"]["url"]).read()
+            www = Path(tempfile.mkdtemp(prefix="digest-www-"))
+            (www / "article.html").write_bytes(html)
+            www.chmod(0o755)
+            (www / "article.html").chmod(0o644)
+            static_port, proxy_port = free_port(), free_port()
+            body = f"""
+server {{
+    listen 127.0.0.1:{static_port};
+    root {www};
+}}
+{
+                site_conf(
+                    upstream=url.removeprefix("http://"),
+                    listen=proxy_port,
+                    static_root=ROOT / "staticfiles",
+                    media_root=ROOT / "media",
+                    cache_dir=www / "cache",
+                )
+            }
+"""
+            with nginx_server(body):
+                static = f"http://127.0.0.1:{static_port}/article.html"
+                proxied = f"http://127.0.0.1:{proxy_port}{pages['article']['url']}"
+                wait_for(static)
+                wait_for(proxied)
+                measure("static ceiling (nginx file)", static, ceiling="")
+                measure(
+                    "article via nginx cache",
+                    proxied,
+                    pages["article"]["queries"],
+                    ceiling="static",
+                )
+            shutil.rmtree(www, ignore_errors=True)
+        rss = worker_rss_mb(proc)
+
+    load2 = os.getloadavg()
+    ceilings = {
+        "framework": rows[0][1]["rps"],
+        "static": next(
+            (r["rps"] for n, r, *_ in rows if n.startswith("static ceiling")), None
+        ),
+    }
+    say()
+    say(
+        f"{info['articles']:,} articles, {conns} connections, {seconds} s per page, "
+        f"{os.cpu_count()} CPUs; gunicorn 2 workers x 4 threads (gthread)"
+    )
+    widths = [28, 9, 9, 9, 7, 8, 14]
+    say(
+        fmt_row(
+            ["page", "req/s", "p50 ms", "p99 ms", "errors", "queries", "ratio"], widths
+        )
+    )
+    say("-" * (sum(widths) + 2 * len(widths)))
+    for name, result, queries, ceiling in rows:
+        base = ceilings.get(ceiling) if ceiling else None
+        ratio = f"{result['rps'] / base:.0%} {ceiling}" if base else "(ceiling)"
+        say(
+            fmt_row(
+                [
+                    name,
+                    f"{result['rps']:,.0f}",
+                    f"{result['p50']:.1f}",
+                    f"{result['p99']:.1f}",
+                    result["errors"],
+                    queries,
+                    ratio,
+                ],
+                widths,
+            )
+        )
+    if rss:
+        say(f"worker RSS after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+    say(f"article page: {article_bytes:,} bytes")
+    say(f"load average after: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
+    print_targets(rows, ceilings, pages, rss)
+
+
+def print_targets(rows, ceilings, pages, rss) -> None:
+    by_name = {name: result for name, result, *_ in rows}
+    framework = ceilings["framework"]
+    checks = []
+    for name in ("article", "home", "category", "tag"):
+        result = by_name[name]
+        checks.append(
+            (
+                f"anonymous {name} ≥ 60% of framework ceiling, p99 < 50 ms",
+                result["rps"] >= 0.6 * framework and result["p99"] < 50,
+                f"{result['rps'] / framework:.0%}, p99 {result['p99']:.1f} ms",
+            )
+        )
+    signed = by_name[f"article, {READERS} signed in"]
+    checks.append(
+        (
+            "signed-in article ≥ 20% of framework ceiling",
+            signed["rps"] >= 0.2 * framework,
+            f"{signed['rps'] / framework:.0%}",
+        )
+    )
+    checks.append(
+        (
+            "queries: article ≤ 10, home ≤ 15",
+            pages["article"]["queries"] <= 10 and pages["home"]["queries"] <= 15,
+            f"article {pages['article']['queries']}, home {pages['home']['queries']}",
+        )
+    )
+    if rss:
+        checks.append(("worker RSS < 150 MB", max(rss) < 150, f"max {max(rss):.0f} MB"))
+    if ceilings["static"]:
+        proxied = by_name["article via nginx cache"]
+        checks.append(
+            (
+                "article via nginx ≥ 25% of static ceiling",
+                proxied["rps"] >= 0.25 * ceilings["static"],
+                f"{proxied['rps'] / ceilings['static']:.0%}",
+            )
+        )
+    say()
+    say("Targets")
+    for label, ok, figure in checks:
+        say(f"  {'holds ' if ok else 'MISSED'}  {label}: {figure}")
+
+
+def growth() -> None:
+    """Queries and server time per page at 1,000 and at 100,000 articles."""
+    small, large = run_probe(1000), run_probe(100_000)
+    say()
+    say("Growth: SQL queries (anonymous, cold cache) and server time of a page miss")
+    widths = [20, 12, 12, 12, 12]
+    say(fmt_row(["page", "q @1,000", "q @100,000", "ms @1,000", "ms @100,000"], widths))
+    for name in small["pages"]:
+        a, b = small["pages"][name], large["pages"][name]
+        say(
+            fmt_row(
+                [name, a["queries"], b["queries"], f"{a['ms']:.1f}", f"{b['ms']:.1f}"],
+                widths,
+            )
+        )
+    same = all(
+        small["pages"][n]["queries"] == large["pages"][n]["queries"]
+        for n in small["pages"]
+    )
+    say(f"  {'holds ' if same else 'MISSED'}  query counts identical at both sizes")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--growth", action="store_true", help="also 1,000 vs 100,000 articles"
+    )
+    parser.add_argument("--growth-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--probe", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        sys.stdout.write(PROBE_MARK + json.dumps(probe(args.probe)) + "\n")
+        return 0
+    if not args.growth_only:
+        benchmark(args)
+    if args.growth or args.growth_only:
+        growth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

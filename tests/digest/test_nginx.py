@@ -1,0 +1,131 @@
+"""deploy/nginx.conf in front of the live app: micro-cached anonymous pages, bypasses."""
+
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from bench.bench import NGINX, free_port, nginx_server, site_conf, wait_for
+from digest.page_cache import bump_content_version
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(NGINX).exists(), reason=f"{NGINX} is not installed"),
+]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def fetch(url, *, method="GET", cookie=None, data=None):
+    request = urllib.request.Request(url, method=method, data=data)
+    if cookie:
+        request.add_header("Cookie", cookie)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture
+def proxy(live_server, tmp_path):
+    """nginx with deploy/nginx.conf on a free port, in front of the live server."""
+    static = tmp_path / "static"
+    (static / "digest").mkdir(parents=True)
+    (static / "digest" / "only-on-disk.css").write_text("body { color: teal; }\n")
+    (tmp_path / "media").mkdir()
+    port = free_port()
+    conf = site_conf(
+        upstream=live_server.url.removeprefix("http://"),
+        listen=port,
+        static_root=static,
+        media_root=tmp_path / "media",
+        cache_dir=tmp_path / "cache",
+    )
+    with nginx_server(conf, workers=1):
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/healthz")
+        yield base
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(
+        title="Harbour council approves the ferry berth", slug="ferry"
+    )
+
+
+def test_second_anonymous_request_is_a_cache_hit(proxy, article):
+    status, first, body = fetch(proxy + "/articles/ferry/")
+    assert status == 200
+    assert first["X-Cache-Status"] == "MISS"
+    status, second, again = fetch(proxy + "/articles/ferry/")
+    assert status == 200
+    assert second["X-Cache-Status"] == "HIT"
+    assert again == body
+    assert "Harbour council approves the ferry berth" in again
+
+
+def test_signed_in_reader_bypasses_the_cache_and_leaves_nothing_behind(proxy, article):
+    client = Client()
+    client.force_login(UserFactory(display_name="Ada Reader"))
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    status, headers, body = fetch(proxy + "/articles/ferry/", cookie=cookie)
+    assert status == 200
+    assert headers["X-Cache-Status"] == "BYPASS"
+    assert "Ada Reader" in body
+    fetch(proxy + "/articles/ferry/")
+    _, headers, body = fetch(proxy + "/articles/ferry/")
+    assert headers["X-Cache-Status"] == "HIT"
+    assert "Ada Reader" not in body
+
+
+def test_post_is_never_cached(proxy, article):
+    for _ in range(2):
+        status, headers, _ = fetch(
+            proxy + "/cookies/accept/", method="POST", data=b"next=/articles/ferry/"
+        )
+        assert status == 302
+        # POST is not a cache method: nginx does not even look (no status).
+        assert headers.get("X-Cache-Status") in (None, "BYPASS")
+        assert "cookie_consent=1" in headers["Set-Cookie"]
+
+
+def test_login_page_with_its_csrf_token_is_never_cached(proxy):
+    fetch(proxy + "/accounts/login/")
+    status, headers, body = fetch(proxy + "/accounts/login/")
+    assert status == 200
+    assert headers["X-Cache-Status"] == "MISS"
+    assert "csrfmiddlewaretoken" in body
+
+
+def test_static_files_come_from_disk(proxy):
+    status, headers, body = fetch(proxy + "/static/digest/only-on-disk.css")
+    assert status == 200
+    assert body == "body { color: teal; }\n"
+    assert "immutable" in headers["Cache-Control"]
+
+
+def test_edit_shows_through_the_proxy_within_seconds(proxy, article):
+    fetch(proxy + "/articles/ferry/")
+    assert fetch(proxy + "/articles/ferry/")[1]["X-Cache-Status"] == "HIT"
+    article.title = "Ferry berth plan is approved"
+    article.save()
+    bump_content_version()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if "Ferry berth plan is approved" in fetch(proxy + "/articles/ferry/")[2]:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the edit did not show through nginx within 10 seconds")
