@@ -95,8 +95,19 @@ def clean_upload(file, name: str | None = None) -> ContentFile:
             file.seek(0)
             data = file.read()
             return ContentFile(data, name=_with_ext(name or file.name, ext))
-        image = ImageOps.exif_transpose(original)
-        image.load()
+        try:
+            # verify() does not see a truncated JPEG; decoding does. The pixel
+            # count was checked from the header, so this allocation is bounded.
+            original.load()
+            image = ImageOps.exif_transpose(original)
+        except (OSError, SyntaxError, ValueError):
+            raise ValidationError(
+                _(
+                    "This image is damaged or cut short. "
+                    "Upload a JPEG, PNG, WebP or GIF image."
+                ),
+                code="invalid_image",
+            ) from None
     image.info = {
         key: value
         for key, value in image.info.items()
