@@ -119,7 +119,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "bio", "avatar"]
-        widgets = {"avatar": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

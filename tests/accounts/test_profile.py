@@ -113,7 +113,7 @@ def test_avatar_over_forty_megapixels_is_refused(reader_client, reader):
         },
     )
 
-    assert "The image has more than 40 megapixels." in response.content.decode()
+    assert "at most 40 megapixels." in response.content.decode()
     reader.refresh_from_db()
     assert not reader.avatar
 
@@ -194,3 +194,22 @@ def test_delete_account_removes_reader_data_and_keeps_their_articles(
     assert not CategoryFollow.objects.filter(user_id=reader.pk).exists()
     assert Article.objects.get(pk=written.pk).author is None
     assert reader_client.get(PROFILE).status_code == 302
+
+
+def test_avatar_with_transparency_keeps_it(reader_client, reader):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 300), (0, 0, 0, 0)).save(buffer, "PNG")
+
+    reader_client.post(
+        PROFILE,
+        {
+            "display_name": "R",
+            "bio": "",
+            "avatar": upload("a.png", buffer.getvalue(), "image/png"),
+        },
+    )
+
+    reader.refresh_from_db()
+    with Image.open(reader.avatar.path) as saved:
+        assert saved.mode == "RGBA"
+        assert saved.getpixel((10, 10))[3] == 0
