@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -204,8 +205,12 @@ def profile(request):
     form = ProfileForm(
         request.POST or None, request.FILES or None, instance=request.user
     )
+    old_avatar = request.user.avatar.name
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        if old_avatar and old_avatar != user.avatar.name:
+            storage = user.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_avatar))
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -213,3 +213,38 @@ def test_avatar_with_transparency_keeps_it(reader_client, reader):
     with Image.open(reader.avatar.path) as saved:
         assert saved.mode == "RGBA"
         assert saved.getpixel((10, 10))[3] == 0
+
+
+def test_avatar_over_twenty_megabytes_is_refused(reader_client, reader):
+    padded = image_bytes(width=64, height=64) + b"\0" * (20 * 1024 * 1024)
+
+    response = reader_client.post(
+        PROFILE, {"display_name": "R", "bio": "", "avatar": upload("huge.jpg", padded)}
+    )
+
+    assert "images may be at most 20 MB" in response.content.decode()
+    reader.refresh_from_db()
+    assert not reader.avatar
+
+
+def test_a_new_avatar_replaces_the_old_file(
+    reader_client, reader, django_capture_on_commit_callbacks
+):
+    def post_avatar(color):
+        content = image_bytes(width=300, height=300, color=color)
+        with django_capture_on_commit_callbacks(execute=True):
+            reader_client.post(
+                PROFILE,
+                {"display_name": "R", "bio": "", "avatar": upload("me.jpg", content)},
+            )
+        reader.refresh_from_db()
+        return reader.avatar.path
+
+    first = post_avatar((10, 10, 10))
+    second = post_avatar((200, 200, 200))
+
+    from pathlib import Path
+
+    assert first != second
+    assert not Path(first).exists()
+    assert Path(second).exists()
