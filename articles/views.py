@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
+from articles.views_count import most_read
 
 PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
@@ -65,12 +66,7 @@ def home(request):
             "featured": featured,
             "latest": latest,
             "sections": section_blocks(),
-            "most_read": list(
-                Article.objects.published()
-                .most_read(7)
-                .select_related("category")
-                .only("title", "slug", "published_at", "category__name")[:5]
-            ),
+            "most_read": most_read(limit=5, days=7),
             "new_articles": new_articles(),
         },
     )

@@ -91,7 +91,7 @@ def article_image(article, sizes="100vw", eager=False, css_class="card__img"):
         )
     return format_html(
         '<img class="{}" src="{}" srcset="{} {}w" sizes="{}" width="{}" height="{}"'
-        ' alt="{}" loading="{}"{} decoding="async">',
+        ' alt="{}" loading="{}" fetchpriority="{}" decoding="async">',
         css_class,
         article.image.url,
         article.image.url,
@@ -101,5 +101,5 @@ def article_image(article, sizes="100vw", eager=False, css_class="card__img"):
         article.image_height or "",
         article.image_alt,
         loading,
-        format_html(' fetchpriority="high"') if eager else "",
+        "high" if eager else "auto",
     )

@@ -79,10 +79,35 @@ def test_home_hides_drafts_and_scheduled_articles(client):
     assert "Tomorrow&#x27;s embargoed story" not in response.text
 
 
+def test_home_most_read_ranks_by_views_this_week(client):
+    from articles.models import ArticleDailyViews
+
+    quiet = ArticleFactory(title="Quietly read report")
+    popular = ArticleFactory(title="Widely read report")
+    ArticleFactory(title="Unread report")
+    today = timezone.localdate()
+    ArticleDailyViews.objects.create(article=quiet, day=today, views=3)
+    ArticleDailyViews.objects.create(article=popular, day=today, views=40)
+    ArticleDailyViews.objects.create(
+        article=quiet, day=today - timedelta(days=30), views=500
+    )
+    response = client.get("/")
+    block = response.text.split('id="most-read-title"')[1].split("</section>")[0]
+    assert block.index("Widely read report") < block.index("Quietly read report")
+    assert "Unread report" not in block
+
+
 def test_home_query_budget(client, newsroom, django_assert_max_num_queries):
+    from articles.models import ArticleDailyViews
+
+    for views, article in enumerate(newsroom["articles"][:8], start=1):
+        ArticleDailyViews.objects.create(
+            article=article, day=timezone.localdate(), views=views
+        )
     with django_assert_max_num_queries(15):
         response = client.get("/")
     assert response.status_code == 200
+    assert response.text.count('class="ranked-list"') == 1
 
 
 def test_header_menu_lists_sections_with_sub_sections(client):
