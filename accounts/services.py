@@ -112,6 +112,9 @@ def delete_account(*, user: User) -> None:
     SavedArticle.objects.filter(user=user).delete()
     ReadingHistory.objects.filter(user=user).delete()
     CategoryFollow.objects.filter(user=user).delete()
+    if user.avatar:
+        storage, name = user.avatar.storage, user.avatar.name
+        transaction.on_commit(lambda: storage.delete(name))
     user.delete()
 
 

@@ -248,3 +248,26 @@ def test_a_new_avatar_replaces_the_old_file(
     assert first != second
     assert not Path(first).exists()
     assert Path(second).exists()
+
+
+def test_deleting_the_account_deletes_the_avatar_file(
+    reader_client, reader, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    reader_client.post(
+        PROFILE,
+        {
+            "display_name": "R",
+            "bio": "",
+            "avatar": upload("me.jpg", image_bytes(width=300, height=300)),
+        },
+    )
+    reader.refresh_from_db()
+    path = Path(reader.avatar.path)
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reader_client.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert not path.exists()
