@@ -254,3 +254,24 @@ def test_reader_pages_run_without_console_errors(live_server, page, site_data):
     page.get_by_role("link", name="Sign in").click()
     assert page.get_by_role("dialog").is_visible()
     assert errors == []
+
+
+def test_sub_sections_reachable_by_keyboard_without_javascript(
+    live_server, browser, site_data
+):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        page.locator("#site-nav").get_by_role("link", name="News", exact=True).focus()
+        page.keyboard.press("Tab")
+        economy = page.locator("#submenu-news").get_by_role("link", name="Economy")
+        assert economy.evaluate("el => el === document.activeElement")
+        box = economy.bounding_box()
+        assert box is not None and box["x"] >= 0
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/category/economy/")
+    finally:
+        context.close()
