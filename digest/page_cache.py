@@ -24,6 +24,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -83,6 +84,14 @@ def content_version() -> int:
 
 def bump_content_version() -> None:
     """Make every cached page stale: call after any change a reader could see."""
+    _bump()
+    if connection.in_atomic_block:
+        # Again once the change is committed: a reader who rendered the old
+        # content in between must not leave it cached under the new version.
+        transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     from digest.context_processors import bump_chrome_version
 
     try:
@@ -232,4 +241,30 @@ class PageCacheMiddleware:
         # A shared cache in front must not keep the page past our own expiry.
         _public_headers(response, expires_at)
         response["X-Page-Cache"] = "hit"
+        return response
+
+
+class BumpsContentVersion:
+    """ModelAdmin mixin: a change made in the admin shows on the site at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_content_version()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_content_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_content_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_content_version()
+
+    def response_action(self, request, queryset):
+        # Bulk actions (publish, unpublish, feature, ...) change rows directly.
+        response = super().response_action(request, queryset)
+        bump_content_version()
         return response
