@@ -78,7 +78,7 @@ def refresh_all_search_vectors() -> int:
 
 MAX_QUERY_LENGTH = 200
 RECENCY_DAYS = 30  # a result this many days old counts half as much as a new one
-RANK_LIMIT = 500  # matches ranked at most, about; see ranking_cutoff()
+RANK_LIMIT = 300  # matches ranked at most, about; see ranking_cutoff()
 PROBE_SIZE = 10_000  # newest articles sampled when the planner expects few matches
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
