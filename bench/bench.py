@@ -310,6 +310,7 @@ def probe(articles: int) -> dict:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         count = len(queries)
+        scans = seq_scans(connection, queries.captured_queries)
         timings = []
         with override_settings(PAGE_CACHE_SECONDS=0):
             for _ in range(7):
@@ -319,6 +320,7 @@ def probe(articles: int) -> dict:
         results[name] = {
             "url": url,
             "queries": count,
+            "seq_scans": scans,
             "ms": statistics.median(timings),
             "bytes": len(response.content),
         }
@@ -328,6 +330,22 @@ def probe(articles: int) -> dict:
         "sessions": sessions,
         "words": sorted(set(words))[:200],
     }
+
+
+def seq_scans(connection, captured: list[dict]) -> int:
+    """How many of a page's queries read a whole article or tagging table."""
+    found = 0
+    for query in captured:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        found += bool(
+            re.search(r"Seq Scan on (articles_article|articles_taggedarticle)\b", plan)
+        )
+    return found
 
 
 def load(articles: int, have: int) -> None:
@@ -582,13 +600,32 @@ def growth() -> None:
     small, large = run_probe(1000), run_probe(100_000)
     say()
     say("Growth: SQL queries (anonymous, cold cache) and server time of a page miss")
-    widths = [20, 12, 12, 12, 12]
-    say(fmt_row(["page", "q @1,000", "q @100,000", "ms @1,000", "ms @100,000"], widths))
+    widths = [20, 10, 12, 10, 12, 16]
+    say(
+        fmt_row(
+            [
+                "page",
+                "q @1,000",
+                "q @100,000",
+                "ms @1,000",
+                "ms @100,000",
+                "seq scans @100k",
+            ],
+            widths,
+        )
+    )
     for name in small["pages"]:
         a, b = small["pages"][name], large["pages"][name]
         say(
             fmt_row(
-                [name, a["queries"], b["queries"], f"{a['ms']:.1f}", f"{b['ms']:.1f}"],
+                [
+                    name,
+                    a["queries"],
+                    b["queries"],
+                    f"{a['ms']:.1f}",
+                    f"{b['ms']:.1f}",
+                    b.get("seq_scans", "?"),
+                ],
                 widths,
             )
         )
