@@ -1,14 +1,70 @@
+"""`manage.py load_demo [--if-empty] [--articles N]`: the demo site, idempotently."""
+
+import time
+
 from django.core.management.base import BaseCommand
 
-from digest.models import SiteSettings
+from articles.demo import demo_accounts, load_demo
+from articles.demo_bulk import load_bulk_articles
+from articles.models import Article
 
 
 class Command(BaseCommand):
-    help = "Load the demo site (categories, articles, pages, users)."
+    help = (
+        "Load the demo site: settings, menu, about 60 articles with images, pages, "
+        "useful links and one account per role. Safe to run again."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but list the demo accounts) when articles exist.",
+        )
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also bulk-load archive articles until there are N of them.",
+        )
 
-    def handle(self, *args, **options):
-        SiteSettings.load()
-        self.stdout.write("Site settings ready.")
+    def handle(self, *args, if_empty=False, articles=0, **options):
+        if if_empty and Article.objects.exists():
+            self.stdout.write("Articles exist already; demo content not loaded.")
+        else:
+            started = time.monotonic()
+            created = load_demo()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content ready: {created} new articles "
+                    f"({time.monotonic() - started:.1f}s)."
+                )
+            )
+        if articles:
+            started = time.monotonic()
+            created = load_bulk_articles(articles, progress=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Bulk load: {created} archive articles created "
+                    f"in {time.monotonic() - started:.1f}s."
+                )
+            )
+        self.print_accounts()
+
+    def print_accounts(self):
+        rows = [("username", "role", "password")] + [
+            (a.username, a.role, a.password) for a in demo_accounts()
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
+        self.stdout.write("\nDemo accounts (sign in at /admin/ or /accounts/login/):")
+        self.stdout.write(line)
+        for number, row in enumerate(rows):
+            cells = " | ".join(
+                cell.ljust(w) for cell, w in zip(row, widths, strict=True)
+            )
+            self.stdout.write(f"| {cells} |")
+            if number == 0:
+                self.stdout.write(line)
+        self.stdout.write(line)

@@ -1,0 +1,122 @@
+"""Bulk archive articles for load tests: `manage.py load_demo --articles 100000`.
+
+Rows go in with `bulk_create` in batches (no `save()`, no history rows, no per-article
+renditions): bodies come from a small pool sanitized once, images reuse the demo's
+category images, and search vectors are computed in one UPDATE at the end.
+"""
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from accounts.models import User
+from articles import demo
+from articles.models import Article, Category, TaggedArticle
+from articles.sanitize import clean_html, reading_minutes
+from articles.search import refresh_all_search_vectors
+
+BATCH = 5_000
+PREFIX = "archive-"
+SUBJECTS = [
+    "port traffic",
+    "the grain harvest",
+    "city budgets",
+    "river cleanup",
+    "school meals",
+    "rail freight",
+    "wind power",
+    "museum visits",
+    "mountain roads",
+    "the spring census",
+    "bus routes",
+    "solar rooftops",
+    "water tariffs",
+    "hospital waiting times",
+    "orchard exports",
+    "tourist arrivals",
+]
+VERBS = [
+    "rises again",
+    "falls for a second month",
+    "draws new interest",
+    "faces fresh questions",
+    "reaches a milestone",
+    "gets a review",
+    "changes course",
+    "holds steady",
+]
+
+
+def load_bulk_articles(target: int, progress: Callable[[str], None] = print) -> int:
+    """Create archive articles until `target` exist; return how many were created."""
+    existing = Article.objects.filter(slug__regex=rf"^{PREFIX}[0-9]+$").count()
+    if existing >= target:
+        return 0
+    categories = list(Category.objects.all()) or list(demo.load_categories().values())
+    authors = list(User.objects.filter(is_staff=True)[:5]) or [None]
+    images = demo.load_category_images()
+    rng = random.Random(target)
+    bodies = []
+    for i in range(40):
+        body = clean_html(demo.story_body(rng.choice(SUBJECTS), random.Random(i)))
+        bodies.append((body, reading_minutes(body)))
+    tag_names = sorted(
+        {
+            name
+            for items in demo.STORIES.values()
+            for _t, _p, tags in items
+            for name in tags
+        }
+    )
+    tags = [
+        Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+        for name in tag_names
+    ]
+    now = timezone.now()
+    created = 0
+    for start in range(existing, target, BATCH):
+        stop = min(start + BATCH, target)
+        rows = []
+        for n in range(start, stop):
+            category = categories[n % len(categories)]
+            subject, verb = rng.choice(SUBJECTS), rng.choice(VERBS)
+            body, minutes = bodies[n % len(bodies)]
+            slug_key = category.slug if (category.slug, 0) in images else None
+            rows.append(
+                Article(
+                    title=f"{subject[0].upper()}{subject[1:]} {verb} ({n + 1})",
+                    slug=f"{PREFIX}{n + 1}",
+                    lead=f"An archive report on {subject} in {category.name}.",
+                    body=body,
+                    reading_time=minutes,
+                    category=category,
+                    author=authors[n % len(authors)],
+                    status=Article.Status.PUBLISHED,
+                    published_at=now
+                    - timedelta(days=60 + rng.random() * 1800, minutes=n % 1440),
+                    image=images[(slug_key, n % 2)] if slug_key else "",
+                    image_width=1600 if slug_key else None,
+                    image_height=900 if slug_key else None,
+                    image_alt=f"Illustration for {category.name}",
+                )
+            )
+        with transaction.atomic():
+            saved = Article.objects.bulk_create(rows, batch_size=BATCH)
+            TaggedArticle.objects.bulk_create(
+                [
+                    TaggedArticle(content_object_id=article.pk, tag_id=tag.pk)
+                    for article in saved
+                    for tag in rng.sample(tags, rng.randint(2, 4))
+                ],
+                batch_size=BATCH * 4,
+            )
+        created += len(saved)
+        progress(f"  {stop}/{target} archive articles")
+    progress("  computing search vectors…")
+    refresh_all_search_vectors()
+    return created
