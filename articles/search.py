@@ -16,7 +16,16 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, FloatField, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -176,7 +185,7 @@ def search_articles(query: str, category: Category | None = None):
     """Published articles matching `query`, most relevant (and recent) first.
 
     A broad query (more than RANK_LIMIT expected matches) searches the newest
-    articles only; see `ranking_cutoff()`. Each row carries `score`, and
+    articles only (see `ranking_cutoff()`); its rows carry `searched_since`. Each row carries `score`, and
     `title_highlight` / `snippet`: plain text in which the matched words sit
     between private-use markers; `highlight()` turns them into safe HTML.
     """
@@ -190,7 +199,9 @@ def search_articles(query: str, category: Category | None = None):
     articles = base.filter(search_vector=search_query)
     cutoff = ranking_cutoff(articles, base)
     if cutoff is not None:
-        articles = articles.filter(published_at__gte=cutoff)
+        articles = articles.filter(published_at__gte=cutoff).annotate(
+            searched_since=Value(cutoff, output_field=DateTimeField())
+        )
     plain_body = Concat(
         F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
     )

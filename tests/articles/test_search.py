@@ -252,3 +252,8 @@ def test_broad_query_ranks_only_the_newest_matches(monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     assert found("ferry") == ["ferry-0", "ferry-1", "ferry-2"]
     assert found("lighthouse") == ["rare"]
+    html = _get({"q": "ferry"}).content.decode()
+    assert "Many articles match" in html
+    assert "/articles/ferry-2/" in html
+    assert "/articles/ferry-3/" not in html
+    assert "Many articles match" not in _get({"q": "lighthouse"}).content.decode()
