@@ -169,3 +169,35 @@ def test_account_pages_are_noindex(client):
     assert response.status_code == 200
     document = lxml_html.fromstring(response.content)
     assert document.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+
+
+def test_article_page_has_json_ld_open_graph_and_canonical(client):
+    article = ArticleFactory(slug="quay", title=HOSTILE, lead="Work starts in May.")
+    response = client.get("/articles/quay/?utm_source=feed")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    document = lxml_html.fromstring(response.content)
+    news_article = next(
+        data for data in json_ld(response.content) if data["@type"] == "NewsArticle"
+    )
+    assert news_article["headline"] == HOSTILE
+    assert news_article["datePublished"] == article.published_at.isoformat()
+    assert document.xpath('//meta[@property="og:type"]/@content') == ["article"]
+    assert document.xpath('//link[@rel="canonical"]/@href') == [
+        "http://testserver/articles/quay/"
+    ]
+    assert document.xpath('//meta[@name="description"]/@content') == [
+        "Work starts in May."
+    ]
+    assert not document.xpath('//meta[@name="robots"]')
+
+
+def test_listing_pages_have_their_own_description(client):
+    news = CategoryFactory(name="News", description="All the news from the coast.")
+    ArticleFactory(category=news)
+    document = lxml_html.fromstring(client.get("/category/news/").content)
+    assert document.xpath('//meta[@name="description"]/@content') == [
+        "All the news from the coast."
+    ]
+    assert document.xpath('//meta[@property="og:title"]/@content') == ["News"]
