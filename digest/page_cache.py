@@ -11,16 +11,20 @@ publish, edit, unpublish or delete every cached page is stale at once. A page
 is never kept past the next scheduled publication, so a scheduled article
 appears on time.
 
-The version lives in the cache itself: with the default local-memory cache each
-worker process has its own pages and its own version, and a bump only reaches
-the process that made the change. Production with more than one process sets
-CACHE_URL=redis://… so every worker shares both.
+The version lives in the cache: with Redis every worker shares pages and
+version. With the default local-memory cache each process has its own, so the
+version also carries the modification time of a stamp file under var/ that
+every bump touches; a change made in any process (the admin's worker,
+`manage.py load_demo`) then reaches all of them at once.
 """
 
 import hashlib
 import logging
+import os
 import time
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,7 +75,7 @@ MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 # Content version
 
 
-def content_version() -> int:
+def content_version() -> str:
     """The current content version; set on first use when missing."""
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -79,7 +83,7 @@ def content_version() -> int:
         # may still sit in the cache. Seconds since the epoch only grow.
         cache.add(VERSION_KEY, int(time.time()), None)
         version = cache.get(VERSION_KEY, int(time.time()))
-    return version
+    return f"{version}.{_local_stamp()}"
 
 
 def bump_content_version() -> None:
@@ -100,9 +104,68 @@ def _bump() -> None:
         cache.add(VERSION_KEY, int(time.time()) + 1, None)
     # The header and footer a fresh page renders are cached on their own.
     bump_chrome_version()
+    _touch_stamp()
 
 
-def _next_publication(version: int) -> datetime | None:
+# With the local-memory cache each process has its own pages and version, so a
+# bump in one (the admin's worker, `manage.py load_demo`) would not reach the
+# others. Then the version also carries the modification time of a file every
+# process of the site sees: one stat() per anonymous request.
+_seen_stamp: list[int | None] = [None]
+
+
+@lru_cache(maxsize=8)
+def _stamp_file(backend: str, host: str, port: str) -> Path | None:
+    if not backend.endswith("LocMemCache"):
+        return None  # a shared cache (Redis) carries the version itself
+    server = hashlib.sha256(f"{host}|{port}".encode()).hexdigest()[:12]
+    return Path(settings.VAR_DIR) / f"page-cache-{server}.stamp"
+
+
+def _stamp_path() -> Path | None:
+    db = connection.settings_dict
+    return _stamp_file(
+        settings.CACHES["default"]["BACKEND"], str(db["HOST"]), str(db["PORT"])
+    )
+
+
+def _local_stamp() -> int:
+    path = _stamp_path()
+    if path is None:
+        return 0
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    if stamp != _seen_stamp[0]:
+        if _seen_stamp[0] is not None:
+            # Another process changed content: drop this one's header and footer.
+            from digest.context_processors import bump_chrome_version
+
+            bump_chrome_version()
+        _seen_stamp[0] = stamp
+    return stamp
+
+
+def _touch_stamp() -> None:
+    path = _stamp_path()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            previous = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            path.touch()
+            previous = 0
+        # Explicit nanoseconds: two bumps within one clock tick still differ.
+        stamp = max(time.time_ns(), previous + 1)
+        os.utime(path, ns=(stamp, stamp))
+    except OSError:
+        logger.warning("Cannot touch %s: other processes keep their pages.", path)
+
+
+def _next_publication(version: str) -> datetime | None:
     """When the next scheduled article goes live (one indexed query per version)."""
     from articles.models import Article
 
@@ -121,7 +184,7 @@ def _next_publication(version: int) -> datetime | None:
     return upcoming
 
 
-def page_timeout(version: int) -> int:
+def page_timeout(version: str) -> int:
     """Seconds a page may be kept: PAGE_CACHE_SECONDS, less near a scheduled article."""
     timeout = settings.PAGE_CACHE_SECONDS
     upcoming = _next_publication(version)
@@ -141,7 +204,7 @@ def _is_anonymous_read(request) -> bool:
     )
 
 
-def _page_key(request, version: int) -> str:
+def _page_key(request, version: str) -> str:
     # Scheme and host too: feeds, sitemaps and canonical links are absolute.
     url = f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]

@@ -1,6 +1,9 @@
 """The page cache: anonymous readers get cached pages, and every change shows at once."""
 
+import os
 import socket
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -296,6 +299,24 @@ def test_edited_site_settings_show_at_once(client, site, backend):
     settings_row.save()
     bump_content_version()
     assert "Harbour Daily" in client.get("/").text
+
+
+def test_change_made_in_another_process_shows_at_once(client, site):
+    """With the local-memory cache, e.g. a bump by `manage.py load_demo`."""
+    assert "Harbour council approves" in client.get("/").text
+    Article.objects.filter(pk=site["article"].pk).update(title="Quay reopens early")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from digest.page_cache import bump_content_version; "
+            "bump_content_version()",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "digest.settings"},
+        check=True,
+    )
+    assert "Quay reopens early" in client.get("/").text
 
 
 # Scheduling
