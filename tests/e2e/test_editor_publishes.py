@@ -1,0 +1,90 @@
+"""An editor writes and publishes an article in the admin; a reader then sees it."""
+
+import importlib
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "quay lights at dusk"
+ROLES = importlib.import_module("articles.migrations.0003_roles").ROLES
+
+
+def editor_group() -> Group:
+    """The Editor role; transactional tests flush the rows the migration made."""
+    group, _ = Group.objects.get_or_create(name="Editor")
+    query = Q(pk__in=[])
+    for app_label, model, actions in ROLES["Editor"]:
+        query |= Q(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group.permissions.add(*Permission.objects.filter(query))
+    return group
+
+
+def photo(tmp_path):
+    image = Image.new("RGB", (1200, 675), (20, 90, 140))
+    ImageDraw.Draw(image).ellipse([400, 150, 800, 550], fill=(240, 200, 60))
+    path = tmp_path / "sunrise.jpg"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_editor_publishes_an_article_a_reader_can_open(
+    live_server, page, context, tmp_path
+):
+    editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
+    editor.groups.add(editor_group())
+    CategoryFactory(name="Energy", slug="energy")
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "elena")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_contain_text("Digest admin")
+
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    # Typed key by key: the admin fills the slug in on keyup.
+    page.locator("#id_title").press_sequentially("Solar farm opens on the coast")
+    expect(page.locator("#id_slug")).to_have_value("solar-farm-opens-on-the-coast")
+    page.fill("#id_lead", "Panels now cover the old salt flats.")
+    page.fill("#id_body", "<p>The plant feeds the grid from today.</p>")
+    # The category is an autocomplete: open it, search, pick the match.
+    page.click(".field-category .select2-selection")
+    page.fill(".select2-search__field", "Ener")
+    page.click(".select2-results__option >> text=Energy")
+    page.fill("#id_tags", "solar, coast")
+    page.set_input_files("#id_image", str(photo(tmp_path)))
+    page.fill("#id_image_alt", "Sun over the panels")
+    page.click("input[name=_publish]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    article = Article.objects.get(slug="solar-farm-opens-on-the-coast")
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_public
+    assert article.author == editor
+    assert set(article.tags.names()) == {"solar", "coast"}
+    assert article.image_width == 1200
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+    # The list shows it as published; then a reader without a session opens it.
+    expect(page.locator("#result_list")).to_contain_text(
+        "Solar farm opens on the coast"
+    )
+    context.clear_cookies()
+    # View counting is tested elsewhere; its beacon must not race the teardown.
+    context.route("**/views/**", lambda route: route.abort())
+    response = page.goto(live_server.url + "/articles/solar-farm-opens-on-the-coast/")
+    assert response.status == 200
+    expect(page.locator("h1")).to_contain_text("Solar farm opens on the coast")
