@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,8 +109,6 @@ def test_no_suggestion_when_nothing_is_close():
 
 
 def _get(params):
-    from django.test import Client
-
     return Client().get(SEARCH_URL, params)
 
 
