@@ -256,3 +256,16 @@ def test_broad_query_ranks_only_the_newest_matches(monkeypatch):
     assert "/articles/ferry-2/" in html
     assert "/articles/ferry-3/" not in html
     assert "Many articles match" not in _get({"q": "lighthouse"}).content.decode()
+
+
+def test_search_condition_can_use_the_gin_index():
+    from django.db import connection
+
+    from articles.models import Article
+    from articles.search import web_search_query
+
+    ArticleFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    matches = Article.objects.filter(search_vector=web_search_query("harbour -plan"))
+    assert "Bitmap Index Scan on articles_search_vector" in matches.explain()
