@@ -9,6 +9,7 @@ from taggit.models import Tag
 from accounts.models import User
 from articles.models import Article, Category, TaggedArticle
 from digest.models import Page, SiteSettings, UsefulLink
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -103,10 +104,13 @@ def test_load_demo_builds_the_site_and_is_idempotent(client, settings):
 
 
 def test_bulk_articles_are_published_tagged_and_searchable():
-    run("--articles", "30")
+    ArticleFactory()  # so --if-empty skips the (slower) demo site
+    run("--if-empty", "--articles", "30")
     archive = Article.objects.filter(slug__regex=r"^archive-[0-9]+$")
     assert archive.count() == 30
     assert archive.filter(search_vector__isnull=True).count() == 0
     assert TaggedArticle.objects.filter(content_object__in=archive).count() >= 60
+    assert Article.objects.published().filter(pk__in=archive).count() == 30
+    assert archive.first().get_absolute_url().startswith("/articles/archive-")
     run("--if-empty", "--articles", "30")
     assert archive.count() == 30
