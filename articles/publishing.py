@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, ArticleSlugRedirect
+from digest.page_cache import bump_content_version
 
 PUBLISH_PERM = "articles.publish_article"
 EDIT_ANY_PERM = "articles.edit_any_article"
@@ -68,6 +69,7 @@ def publish_article(
         article.published_at = timezone.now()
     article._change_reason = "Published"
     article.save(update_fields=["status", "published_at", "updated_at"])
+    bump_content_version()
     return article
 
 
@@ -79,6 +81,7 @@ def unpublish_article(*, article: Article, by: User) -> Article:
     article.status = Article.Status.DRAFT
     article._change_reason = "Unpublished"
     article.save(update_fields=["status", "updated_at"])
+    bump_content_version()
     return article
 
 
@@ -105,4 +108,5 @@ def save_article(*, article: Article, by: User) -> Article:
     article.save()
     if stored is not None and stored.status == Article.Status.PUBLISHED:
         record_slug_change(article=article, old_slug=stored.slug)
+    bump_content_version()
     return article

@@ -9,10 +9,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
 from articles.models import Article
+from articles.publishing import publish_article, save_article, unpublish_article
 from digest.models import SiteSettings
 from digest.page_cache import bump_content_version
 from tests.factories import (
@@ -176,8 +179,6 @@ def test_post_is_never_served_from_the_cache(client, site):
 
 
 def test_staff_preview_is_not_cached(client, site):
-    from django.contrib.auth.models import Permission
-
     ArticleFactory(title="Embargoed ferry story", slug="embargoed", draft=True)
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="change_article"))
@@ -215,17 +216,28 @@ def test_cached_page_carries_no_csrf_token(client, site, path):
 # Invalidation: what a reader sees right after each kind of change
 
 
-def test_edited_title_shows_at_once(client, site, backend):
+@pytest.fixture
+def editor():
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["change_article", "publish_article", "edit_any_article"],
+        )
+    )
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+def test_edited_title_shows_at_once(client, site, backend, editor):
     assert "Harbour council approves" in client.get("/").text
     article = site["article"]
     article.title = "Ferry berth plan is approved"
-    article.save()
-    bump_content_version()
+    save_article(article=article, by=editor)
     assert "Ferry berth plan is approved" in client.get("/").text
     assert "Ferry berth plan is approved" in client.get(article.get_absolute_url()).text
 
 
-def test_published_article_shows_at_once(client, site, backend):
+def test_published_article_shows_at_once(client, site, backend, editor):
     draft = ArticleFactory(
         title="Night ferry returns",
         slug="night-ferry",
@@ -234,21 +246,16 @@ def test_published_article_shows_at_once(client, site, backend):
     )
     assert client.get("/articles/night-ferry/").status_code == 404
     client.get("/")
-    draft.status = Article.Status.PUBLISHED
-    draft.published_at = timezone.now()
-    draft.save()
-    bump_content_version()
+    publish_article(article=draft, by=editor)
     assert "Night ferry returns" in client.get("/").text
     assert client.get("/articles/night-ferry/").status_code == 200
 
 
-def test_unpublished_article_is_gone_at_once(client, site, backend):
+def test_unpublished_article_is_gone_at_once(client, site, backend, editor):
     article = site["article"]
     assert client.get(article.get_absolute_url()).status_code == 200
     assert article.title in client.get("/").text
-    article.status = Article.Status.DRAFT
-    article.save()
-    bump_content_version()
+    unpublish_article(article=article, by=editor)
     assert client.get(article.get_absolute_url()).status_code == 404
     assert article.title not in client.get("/").text
 

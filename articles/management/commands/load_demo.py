@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from articles.demo import demo_accounts, load_demo
 from articles.demo_bulk import load_bulk_articles
 from articles.models import Article
+from digest.page_cache import bump_content_version
 
 
 class Command(BaseCommand):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f}s."
                 )
             )
+        bump_content_version()  # a running site shows the new content at once
         self.print_accounts()
 
     def print_accounts(self):
