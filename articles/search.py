@@ -1,4 +1,4 @@
-"""PostgreSQL full-text search over articles: the stored vector and its refresh."""
+"""PostgreSQL full-text search over articles: the stored vector, results, suggestions."""
 
 import html
 import json
@@ -288,6 +288,25 @@ def _unknown_words(cursor, words: list[str]) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
+_SETTINGS = (
+    "pg_trgm.word_similarity_threshold",
+    "pg_trgm.similarity_threshold",
+    "statement_timeout",
+)
+_SETTING_READ = [f"current_setting('{name}', true)" for name in _SETTINGS]
+
+
+def _set_local(cursor, *values) -> None:
+    """SET LOCAL each of _SETTINGS to its value; None (never set) is left alone."""
+    pairs = [
+        (n, str(v)) for n, v in zip(_SETTINGS, values, strict=True) if v is not None
+    ]
+    cursor.execute(
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in pairs),
+        [item for pair in pairs for item in pair],
+    )
+
+
 def suggest(query: str) -> Suggestion | None:
     """A spelling correction for `query` and the articles it finds, or None.
 
@@ -303,12 +322,9 @@ def suggest(query: str) -> Suggestion | None:
         return None
     corrected = list(words)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
-            " set_config('pg_trgm.similarity_threshold', %s, true),"
-            " set_config('statement_timeout', %s, true)",
-            [str(SUGGEST_SIMILARITY), str(SUGGEST_SIMILARITY), str(SUGGEST_TIMEOUT_MS)],
-        )
+        cursor.execute(f"SELECT {', '.join(_SETTING_READ)}")
+        previous = cursor.fetchone()
+        _set_local(cursor, SUGGEST_SIMILARITY, SUGGEST_SIMILARITY, SUGGEST_TIMEOUT_MS)
         unknown = _unknown_words(cursor, [w for w in words if len(w) >= 3])
         for index, word in enumerate(words):
             if word not in unknown:
@@ -320,6 +336,8 @@ def suggest(query: str) -> Suggestion | None:
                 continue
             if best and best[1] >= 0.3:
                 corrected[index] = best[0]
+        # SET LOCAL lasts to the end of the outermost transaction: restore.
+        _set_local(cursor, *previous)
     if corrected == words:
         return None
     suggestion = " ".join(corrected)

@@ -269,3 +269,15 @@ def test_search_condition_can_use_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
     matches = Article.objects.filter(search_vector=web_search_query("harbour -plan"))
     assert "Bitmap Index Scan on articles_search_vector" in matches.explain()
+
+
+def test_suggest_leaves_the_connection_settings_as_it_found_them():
+    from django.db import connection
+
+    ArticleFactory(title="Harbour council approves ferry berth")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+        assert suggest("harbuor").text == "harbour"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
