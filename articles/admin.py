@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,7 +23,7 @@ from articles.images import (
     rendition_widths,
 )
 from articles.models import Article, ArticleSlugRedirect, Category
-from articles.search import refresh_search_vector
+from articles.search import SEARCH_CONFIG, refresh_search_vector
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".
@@ -214,6 +216,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     # Lists
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search title, lead and body through the indexed search vector.
+
+        `icontains` over 100,000 bodies scans the table; the stored vector (title,
+        tags, lead, body) has a GIN index and the title a trigram index.
+        """
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.filter(Q(search_vector=query) | Q(title__icontains=term)), False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

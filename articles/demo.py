@@ -492,8 +492,10 @@ HEADINGS = [
 ]
 
 
-def story_body(topic: str, rng: random.Random, opinion: bool = False) -> str:
-    """An original article body of 5–8 paragraphs about `topic`."""
+def story_body(
+    topic: str, rng: random.Random, opinion: bool = False, paragraphs: int = 0
+) -> str:
+    """An original article body about `topic`: 5–8 paragraphs, or `paragraphs`."""
     values = {
         "topic": topic,
         "place": rng.choice(PLACES),
@@ -502,7 +504,7 @@ def story_body(topic: str, rng: random.Random, opinion: bool = False) -> str:
         "number": f"{rng.randint(2, 90) * 100:,}",
     }
     source = OPINION_PARAGRAPHS + PARAGRAPHS[3:5] if opinion else PARAGRAPHS
-    count = rng.randint(5, min(8, len(source)))
+    count = paragraphs or rng.randint(5, min(8, len(source)))
     chosen = rng.sample(source, count)
     parts = []
     for index, paragraph in enumerate(chosen):

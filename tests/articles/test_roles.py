@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from articles.models import Article, Category
-from digest.models import SiteSettings
+from digest.models import Page, SiteSettings
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -358,3 +358,36 @@ def test_admin_header_says_digest_admin():
     assert "Digest admin" in html
     assert Category  # the editor's index lists categories
     assert "Categories" in html
+
+
+def test_editor_manages_tags_pages_and_links():
+    client = client_for(make_user("editor"))
+    assert client.get("/admin/taggit/tag/").status_code == 200
+    response = client.post(
+        reverse("admin:digest_page_add"),
+        {
+            "title": "Corrections",
+            "slug": "corrections",
+            "body": "<p>How we correct.</p><script>alert(1)</script>",
+            "seo_description": "",
+            "is_published": "on",
+            "position": 5,
+        },
+    )
+    assert response.status_code == 302
+    assert Page.objects.get(slug="corrections").body == "<p>How we correct.</p>"
+
+
+def test_admin_search_finds_words_in_title_lead_and_body():
+    editor = make_user("editor")
+    ArticleFactory(title="Lighthouse keepers retire", body="<p>Nothing else.</p>")
+    ArticleFactory(title="Budget day", body="<p>The sturgeon quota was cut.</p>")
+    ArticleFactory(title="Unrelated story")
+    client = client_for(editor)
+    url = reverse("admin:articles_article_changelist")
+    by_title = client.get(url, {"q": "lighthouse"}).content.decode()
+    assert "Lighthouse keepers retire" in by_title
+    assert "Unrelated story" not in by_title
+    by_body = client.get(url, {"q": "sturgeon"}).content.decode()
+    assert "Budget day" in by_body
+    assert "Lighthouse keepers retire" not in by_body
