@@ -35,7 +35,7 @@ def card_queryset():
 def paginate(request, queryset):
     """The requested page of `queryset`; a bad or out-of-range number is a 404."""
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise Http404("No such page")
     try:
         page_obj = Paginator(queryset, PER_PAGE).page(int(raw))

@@ -358,7 +358,9 @@ def test_category_pages_have_12_articles_each(client):
     assert second.text.count('<article class="card') == 1
 
 
-@pytest.mark.parametrize("page", ["-1", "abc", "0", "99999", "1%00", "9" * 30])
+@pytest.mark.parametrize(
+    "page", ["-1", "abc", "0", "99999", "1%00", "9" * 30, "%C2%B2", "1.5"]
+)
 def test_bad_page_number_is_404(client, page):
     news = CategoryFactory(name="News", slug="news")
     ArticleFactory(category=news)
