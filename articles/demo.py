@@ -4,6 +4,7 @@ Everything here is written for this project; nothing is copied from the referenc
 Loading is idempotent: rows are found by slug or username and updated in place.
 """
 
+import importlib
 import io
 import random
 from collections.abc import Callable
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
@@ -592,6 +594,20 @@ def demo_accounts() -> list[DemoAccount]:
     ]
 
 
+def role_group(name: str) -> Group:
+    """The role group from the roles migration, recreated if it was deleted."""
+    roles = importlib.import_module("articles.migrations.0003_roles").ROLES
+    group, _ = Group.objects.get_or_create(name=name)
+    query = Q(pk__in=[])
+    for app_label, model, actions in roles[name]:
+        query |= Q(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group.permissions.add(*Permission.objects.filter(query))
+    return group
+
+
 def load_users() -> dict[str, User]:
     users = {}
     for username, group, name, is_staff, is_superuser in DEMO_USERS:
@@ -609,7 +625,7 @@ def load_users() -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if group:
-            user.groups.add(Group.objects.get(name=group))
+            user.groups.add(role_group(group))
         users[username] = user
     return users
 

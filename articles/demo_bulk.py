@@ -169,7 +169,13 @@ def load_bulk_articles(target: int, progress: Callable[[str], None] = print) -> 
     progress("  computing search vectors…")
     refresh_all_search_vectors()
     progress("  rebuilding search indexes…")
+    with connection.cursor() as cursor:
+        # Run the deferred foreign-key checks now: PostgreSQL refuses CREATE INDEX
+        # on a table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with connection.schema_editor() as editor:
         for index in rebuilt:
             editor.add_index(Article, index)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return created

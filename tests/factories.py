@@ -24,6 +24,29 @@ def image_file(name="photo.jpg", **kwargs) -> ContentFile:
     return ContentFile(image_bytes(**kwargs), name=name)
 
 
+def role_group(name: str):
+    """The role group `name` ("Author", "Editor", "Site operator") with its permissions.
+
+    The data migration creates these; transactional tests flush them, so tests ask
+    for them through here.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    roles = importlib.import_module("articles.migrations.0003_roles").ROLES
+    group, _ = Group.objects.get_or_create(name=name)
+    query = Q(pk__in=[])
+    for app_label, model, actions in roles[name]:
+        query |= Q(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group.permissions.add(*Permission.objects.filter(query))
+    return group
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User

@@ -6,7 +6,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
@@ -14,7 +13,7 @@ from PIL import ExifTags, Image
 
 from articles.images import make_renditions, renditions
 from articles.models import Article
-from tests.factories import CategoryFactory, UserFactory, image_bytes
+from tests.factories import CategoryFactory, UserFactory, image_bytes, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor_client(client):
     editor = UserFactory(username="the-editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editor"))
+    editor.groups.add(role_group("Editor"))
     client.force_login(editor)
     return client
 

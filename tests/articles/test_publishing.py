@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -14,7 +13,7 @@ from articles.publishing import (
     submit_for_review,
     unpublish_article,
 )
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 def staff(group: str):
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(role_group(group))
     return user
 
 

@@ -1,11 +1,10 @@
 """Revision history in the admin: who changed what, and reverting."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(client):
     user = UserFactory(username="eddie", display_name="Eddie Editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(role_group("Editor"))
     client.force_login(user)
     return user
 

@@ -1,14 +1,13 @@
 """The roles from the data migration, exercised through the real admin."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from articles.models import Article, Category
 from digest.models import Page, SiteSettings
-from tests.factories import ArticleFactory, CategoryFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def make_user(role: str) -> User | None:
         return None
     user = UserFactory(username=f"the-{role}", is_staff=role != "reader")
     if role in GROUPS:
-        user.groups.add(Group.objects.get(name=GROUPS[role]))
+        user.groups.add(role_group(GROUPS[role]))
     return user
 
 
@@ -57,7 +56,7 @@ def article_form(article: Article | None = None, **overrides) -> dict:
 
 
 def test_role_groups_exist_with_their_permissions():
-    editor = Group.objects.get(name="Editor")
+    editor = role_group("Editor")
     codenames = set(editor.permissions.values_list("codename", flat=True))
     assert {
         "publish_article",
@@ -69,9 +68,7 @@ def test_role_groups_exist_with_their_permissions():
         "change_sitesettings",
         "view_historicalarticle",
     } <= codenames
-    author = set(
-        Group.objects.get(name="Author").permissions.values_list("codename", flat=True)
-    )
+    author = set(role_group("Author").permissions.values_list("codename", flat=True))
     assert author == {
         "add_article",
         "change_article",
@@ -81,9 +78,7 @@ def test_role_groups_exist_with_their_permissions():
         "view_tag",
     }
     operator = set(
-        Group.objects.get(name="Site operator").permissions.values_list(
-            "codename", flat=True
-        )
+        role_group("Site operator").permissions.values_list("codename", flat=True)
     )
     assert operator == {"add_user", "change_user", "view_user", "view_group"}
 

@@ -1,34 +1,17 @@
 """An editor writes and publishes an article in the admin; a reader then sees it."""
 
-import importlib
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "quay lights at dusk"
-ROLES = importlib.import_module("articles.migrations.0003_roles").ROLES
-
-
-def editor_group() -> Group:
-    """The Editor role; transactional tests flush the rows the migration made."""
-    group, _ = Group.objects.get_or_create(name="Editor")
-    query = Q(pk__in=[])
-    for app_label, model, actions in ROLES["Editor"]:
-        query |= Q(
-            content_type__app_label=app_label,
-            codename__in=[f"{action}_{model}" for action in actions],
-        )
-    group.permissions.add(*Permission.objects.filter(query))
-    return group
 
 
 def photo(tmp_path):
@@ -45,7 +28,7 @@ def test_editor_publishes_an_article_a_reader_can_open(
     live_server, page, context, tmp_path
 ):
     editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
-    editor.groups.add(editor_group())
+    editor.groups.add(role_group("Editor"))
     CategoryFactory(name="Energy", slug="energy")
 
     page.goto(live_server.url + "/admin/login/")
