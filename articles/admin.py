@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -297,6 +297,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or publishing.can_edit(request.user, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history reads the object through the default manager; authors may
+        # only see the history of articles get_queryset() gives them.
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_visible(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise PermissionDenied
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_publish"] = publishing.can_publish(request.user)

@@ -386,3 +386,21 @@ def test_admin_search_finds_words_in_title_lead_and_body():
     by_body = client.get(url, {"q": "sturgeon"}).content.decode()
     assert "Budget day" in by_body
     assert "Lighthouse keepers retire" not in by_body
+
+
+@pytest.mark.parametrize("role", ["author", "operator"])
+def test_history_of_another_authors_article_is_refused(role):
+    article = ArticleFactory(title="Not yours to read back")
+    response = client_for(make_user(role)).get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    )
+    assert response.status_code == 403
+    assert "Not yours to read back" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "status"), [("editor", 302), ("author", 403)])
+def test_site_settings_list_opens_the_single_row_for_editors_only(role, status):
+    response = client_for(make_user(role)).get(
+        reverse("admin:digest_sitesettings_changelist")
+    )
+    assert response.status_code == status
