@@ -39,6 +39,10 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "digest:page:version"
 NEXT_PUBLICATION_KEY = "digest:page:next:{version}"
 PAGE_KEY = "digest:page:{version}:{digest}"
+# Stampede guard: while one request renders a page, others get its last copy.
+LOCK_KEY = "digest:page:rendering:{digest}"
+LAST_KEY = "digest:page:last:{digest}"
+RENDER_LOCK_SECONDS = 30
 
 # URL names of the public pages that are the same for every anonymous reader.
 CACHEABLE_VIEWS = frozenset(
@@ -204,11 +208,10 @@ def _is_anonymous_read(request) -> bool:
     )
 
 
-def _page_key(request, version: str) -> str:
+def _url_digest(request) -> str:
     # Scheme and host too: feeds, sitemaps and canonical links are absolute.
     url = f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return PAGE_KEY.format(version=version, digest=digest)
+    return hashlib.sha256(url.encode()).hexdigest()[:32]
 
 
 def _cache_control_forbids(response) -> bool:
@@ -272,38 +275,54 @@ class PageCacheMiddleware:
             return response
 
         version = content_version()
-        key = _page_key(request, version)
-        entry = cache.get(key)
+        digest = _url_digest(request)
+        entry = cache.get(PAGE_KEY.format(version=version, digest=digest))
         if entry is not None:
-            return self._from_entry(entry)
+            return self._from_entry(entry, "hit")
+        lock = LOCK_KEY.format(digest=digest)
+        if cache.add(lock, 1, RENDER_LOCK_SECONDS):
+            try:
+                return self._render(request, version, digest)
+            finally:
+                cache.delete(lock)
+        # Another request is rendering this page (after a publish, say): when a
+        # story breaks, readers get the copy from moments ago rather than all
+        # rendering it at once.
+        last = cache.get(LAST_KEY.format(digest=digest))
+        if last is not None:
+            return self._from_entry(last, "stale")
+        return self._render(request, version, digest)
 
+    def _render(self, request, version: str, digest: str):
         response = self.get_response(request)
-        if not _cacheable(request, response):
-            return response
-        timeout = page_timeout(version)
+        timeout = page_timeout(version) if _cacheable(request, response) else 0
         if timeout < 1:
+            # Gone or changed (unpublished, a 404 now): no reader gets the old copy.
+            cache.delete(LAST_KEY.format(digest=digest))
             return response
         expires_at = time.time() + timeout
         set_response_etag(response)
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date()
         _public_headers(response, expires_at)
+        entry = (response.content, list(response.items()), expires_at)
+        cache.set(PAGE_KEY.format(version=version, digest=digest), entry, timeout)
+        # Served only while another request renders the page anew.
         cache.set(
-            key,
-            (response.content, list(response.items()), expires_at),
-            timeout,
+            LAST_KEY.format(digest=digest), entry, settings.PAGE_CACHE_SECONDS + 60
         )
+        response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def _from_entry(entry) -> HttpResponse:
+    def _from_entry(entry, state: str) -> HttpResponse:
         content, headers, expires_at = entry
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         # A shared cache in front must not keep the page past our own expiry.
         _public_headers(response, expires_at)
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = state
         return response
 
 

@@ -148,6 +148,39 @@ def test_search_results_are_cached_per_query(client, site):
     assert "/articles/ferry-berth/" not in winter.text
 
 
+def test_reader_gets_the_last_copy_while_another_request_renders_the_page(
+    client, site, backend, editor, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from digest.page_cache import LOCK_KEY, _url_digest
+
+    client.get("/")
+    article = site["article"]
+    article.title = "Ferry berth plan is approved"
+    save_article(article=article, by=editor)
+    request = client.get("/").wsgi_request  # renders and caches the new home page
+    save_article(article=article, by=editor)  # a second edit: the page is stale
+    cache.add(LOCK_KEY.format(digest=_url_digest(request)), 1, 30)  # being rendered
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert response["X-Page-Cache"] == "stale"
+    assert "Ferry berth plan is approved" in response.text
+
+
+def test_unpublished_article_is_never_served_as_a_last_copy(client, site, editor):
+    from django.core.cache import cache
+
+    from digest.page_cache import LOCK_KEY, _url_digest
+
+    article = site["article"]
+    request = client.get(article.get_absolute_url()).wsgi_request
+    unpublish_article(article=article, by=editor)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    cache.add(LOCK_KEY.format(digest=_url_digest(request)), 1, 30)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
 # Bypasses
 
 
