@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
 from tests.factories import ArticleFactory, UserFactory
+from tests.security.xss import payloads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,3 +94,80 @@ def test_an_inline_script_would_be_reported(live_server, page):
     page.wait_for_timeout(200)
     assert page.evaluate("() => window.ran") is None
     assert violations
+
+
+def record_dialogs(page) -> list[str]:
+    dialogs: list[str] = []
+
+    def seen(dialog):
+        dialogs.append(f"{dialog.type}: {dialog.message} on {page.url}")
+        dialog.dismiss()
+
+    page.on("dialog", seen)
+    return dialogs
+
+
+def provoke(page):
+    """Give payloads that wait for a pointer or focus their chance to run."""
+    for x, y in [(200, 200), (640, 300), (640, 500), (400, 700)]:
+        page.mouse.move(x, y)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.wait_for_timeout(50)
+
+
+def test_the_dialog_recorder_sees_an_alert(page):
+    dialogs = record_dialogs(page)
+    page.set_content("<p>no policy here</p><img src=x onerror=alert(1)>")
+    page.wait_for_timeout(200)
+    assert dialogs
+
+
+def chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def test_no_payload_opens_a_dialog_on_the_article_page(live_server, page):
+    dialogs = record_dialogs(page)
+    violations = record_csp_violations(page)
+    # Three payloads a page, each in every field, keep the page loads few.
+    for n, chunk in enumerate(chunks(payloads(), 3)):
+        article = ArticleFactory(
+            slug=f"xss-{n}",
+            title=" ".join(chunk)[:200],
+            lead=" ".join(chunk),
+            body="<p>Harbour</p>" + "".join(chunk),
+            image_caption=" ".join(chunk)[:300],
+            image_alt=" ".join(chunk)[:300],
+            with_image=n % 3 == 0,
+            tags=[payload[:100] for payload in chunk],
+        )
+        page.goto(live_server.url + article.get_absolute_url())
+        page.wait_for_load_state("load")
+        provoke(page)
+    assert dialogs == []
+    # Escaping and the sanitizer did the work: not even an attempt for the CSP to stop.
+    assert violations == []
+
+
+def test_no_payload_opens_a_dialog_on_the_search_page(live_server, page):
+    from urllib.parse import quote
+
+    dialogs = record_dialogs(page)
+    for n, payload in enumerate(payloads()):
+        ArticleFactory(
+            slug=f"xss-found-{n}",
+            title=f"Harbour {payload}"[:200],
+            lead=f"Harbour news {payload}",
+        )
+    page.goto(live_server.url + "/search/?q=harbour")
+    provoke(page)
+    assert page.locator("mark").count() > 0
+    for chunk in chunks(payloads(), 2):
+        query = " ".join(chunk)[:200]
+        page.goto(f"{live_server.url}/search/?q={quote(query)}")
+        page.wait_for_load_state("load")
+        # The query comes back as text in the search box, not as markup.
+        assert page.locator("#search-q").input_value().split() == query.split()
+        provoke(page)
+    assert dialogs == []

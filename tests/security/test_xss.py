@@ -205,3 +205,20 @@ def test_cookie_bar_never_redirects_to_a_script_or_another_site(target):
     response = Client().post("/cookies/accept/", {"next": target})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_search_highlights_never_run_script():
+    """Results highlight matches in titles and snippets: the payloads come back marked."""
+    for n, payload in enumerate(PAYLOADS):
+        ArticleFactory(
+            slug=f"xss-found-{n}",
+            title=f"Harbour {payload}"[:200],
+            lead=f"Harbour news {payload}",
+            body=f"<p>Harbour {payload}</p>",
+        )
+    client = Client()
+    for query in ["harbour", "harbour script alert", "img onerror alert", "javascript"]:
+        for page in (1, 2, 3):
+            document = assert_clean(client, f"/search/?q={quote(query)}&page={page}")
+    assert "<mark>" in assert_clean(client, "/search/?q=harbour")
+    assert document
