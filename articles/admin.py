@@ -24,6 +24,7 @@ from articles.images import (
 )
 from articles.models import Article, ArticleSlugRedirect, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
+from digest.page_cache import BumpsContentVersion
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".
@@ -160,7 +161,7 @@ def thumbnail_url(image) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumbnail",
@@ -375,7 +376,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
@@ -406,7 +407,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleSlugRedirect)
-class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+class ArticleSlugRedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["old_slug", "article__title"]

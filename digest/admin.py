@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.images import ImageUploadField
 from digest.models import Page, SiteSettings, UsefulLink
+from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
 admin.site.site_title = _("Digest admin")
@@ -15,7 +16,7 @@ admin.site.index_title = _("Newsroom")
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = ["title", "slug", "is_published", "show_in_footer", "position"]
     list_editable = ["is_published", "show_in_footer", "position"]
     search_fields = ["title", "body"]
@@ -40,7 +41,7 @@ class UsefulLinkForm(forms.ModelForm):
 
 
 @admin.register(UsefulLink)
-class UsefulLinkAdmin(admin.ModelAdmin):
+class UsefulLinkAdmin(BumpsContentVersion, admin.ModelAdmin):
     form = UsefulLinkForm
     list_display = ["title", "url", "position"]
     list_editable = ["position"]
@@ -48,7 +49,7 @@ class UsefulLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
     """One row: the list opens it, nobody adds a second or deletes it."""
 
     fieldsets = [

@@ -168,3 +168,27 @@ def test_schedule_button_needs_a_future_time(client):
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert not article.is_public
+
+
+def test_admin_edit_shows_at_once_on_a_page_readers_have_cached(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    article = ArticleFactory(title="Bridge reopens", slug="bridge-reopens")
+    assert "Bridge reopens" in client.get("/articles/bridge-reopens/").text
+    editor_client = type(client)()
+    editor_client.force_login(staff("Editor"))
+    form = {
+        "title": "Bridge reopens to traffic",
+        "slug": article.slug,
+        "lead": article.lead,
+        "body": article.body,
+        "category": article.category_id,
+        "tags": "",
+        "status": article.status,
+        "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+        "published_at_1": article.published_at.strftime("%H:%M:%S"),
+    }
+    response = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), form
+    )
+    assert response.status_code == 302
+    assert "Bridge reopens to traffic" in client.get("/articles/bridge-reopens/").text
