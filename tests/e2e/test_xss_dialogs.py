@@ -54,6 +54,7 @@ def test_admin_works_under_the_content_security_policy(live_server, page):
     article = ArticleFactory(with_image=True, tags=["harbour", "ferries"])
     urls = [
         *admin_pages(),
+        "/admin/two-factor/",
         reverse("admin:articles_article_change", args=[article.pk])
         if admin.site.is_registered(type(article))
         else "/admin/",
