@@ -76,6 +76,7 @@ def main() -> int:
     statuses: Counter = Counter()
     kinds: Counter = Counter()
     promised = [0]
+    run = time.time_ns()
     beacon_serial = [0]
     deadline = [0.0]
 
@@ -127,8 +128,9 @@ def main() -> int:
                         body=urllib.parse.urlencode({"token": token}),
                         headers={
                             "Content-Type": "application/x-www-form-urlencoded",
-                            # A distinct reader per beacon: each one must count.
-                            "User-Agent": f"Mozilla/5.0 (X11; Linux) Reader/{reader} Firefox/128.0",
+                            # A distinct reader per beacon, in this run and any
+                            # earlier one today: each one must count.
+                            "User-Agent": f"Mozilla/5.0 (X11; Linux) Reader/{run}-{reader} Firefox/128.0",
                         },
                     )
                     if status == 204:
