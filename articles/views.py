@@ -12,6 +12,7 @@ from taggit.models import Tag
 from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
 from articles.views_count import most_read
+from digest.page_cache import versioned
 
 PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
@@ -162,8 +163,13 @@ def article_detail(request, slug):
             "tags": tags,
             "preview": preview,
             "og_image": article.image.url if article.image else "",
-            "related": related_articles(article, [t.pk for t in tags]),
-            "new_articles": new_articles(exclude_pk=article.pk),
+            "related": versioned(
+                f"related:{article.pk}",
+                lambda: related_articles(article, [t.pk for t in tags]),
+            ),
+            "new_articles": versioned(
+                f"new:{article.pk}", lambda: new_articles(exclude_pk=article.pk)
+            ),
             "show_updated": article.published_at
             and article.updated_at.date() > article.published_at.date(),
         },

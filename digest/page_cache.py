@@ -197,6 +197,25 @@ def page_timeout(version: str) -> int:
     return timeout
 
 
+def versioned(name: str, build):
+    """`build()`, cached until the next content change (or scheduled article).
+
+    For the expensive parts of pages signed-in readers get fresh: related and
+    new articles. The result must be the same for every reader.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    version = content_version()
+    key = f"digest:fragment:{version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        timeout = page_timeout(version)
+        if timeout >= 1:
+            cache.set(key, value, timeout)
+    return value
+
+
 # The middleware
 
 

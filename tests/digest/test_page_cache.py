@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -195,6 +197,31 @@ def test_signed_in_reader_always_gets_a_fresh_page(client, site, backend):
     assert "X-Page-Cache" not in response
     assert "private" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
+
+
+def test_signed_in_reader_gets_related_articles_from_the_cache(client, site, backend):
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as first:
+        client.get("/articles/ferry-berth/")
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/articles/ferry-berth/")
+    assert len(second) <= len(first) - 2  # related and new articles
+    assert "Harbour council approves the ferry berth" in response.text
+
+
+def test_signed_in_reader_sees_a_newly_published_related_article_at_once(
+    client, site, backend, editor
+):
+    client.force_login(UserFactory())
+    client.get("/articles/ferry-berth/")
+    draft = ArticleFactory(
+        title="Council sets the ferry fares",
+        category=site["news"],
+        tags=["council", "ports"],
+        draft=True,
+    )
+    publish_article(article=draft, by=editor)
+    assert "Council sets the ferry fares" in client.get("/articles/ferry-berth/").text
 
 
 def test_signed_in_reader_page_is_never_served_to_anonymous_readers(client, site):
