@@ -403,3 +403,109 @@ def test_scheduled_article_appears_on_time(client, site):
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
         assert "Embargoed budget story" in client.get("/").text
         assert client.get("/articles/budget/").status_code == 200
+
+
+# Through the admin, as editors make changes
+
+
+def saved(response) -> None:
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_article_deleted_in_admin_is_gone_at_once(admin_client, client, site, backend):
+    article = site["article"]
+    assert client.get(article.get_absolute_url()).status_code == 200
+    saved(
+        admin_client.post(
+            f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+        )
+    )
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get("/").text
+
+
+def test_category_renamed_in_admin_shows_at_once(admin_client, client, site, backend):
+    news = site["news"]
+    assert "Harbour News" not in client.get("/category/news/").text
+    saved(
+        admin_client.post(
+            f"/admin/articles/category/{news.pk}/change/",
+            {
+                "name": "Harbour News",
+                "slug": "news",
+                "parent": "",
+                "position": "0",
+                "description": "",
+                "show_in_menu": "on",
+            },
+        )
+    )
+    assert "Harbour News" in client.get("/category/news/").text
+    assert "Harbour News" in client.get("/articles/ferry-berth/").text
+
+
+def test_page_edited_in_admin_shows_at_once(admin_client, client, site, backend):
+    page = site["page"]
+    assert "About the newsroom" not in client.get("/who-we-are/").text
+    saved(
+        admin_client.post(
+            f"/admin/digest/page/{page.pk}/change/",
+            {
+                "title": "About the newsroom",
+                "slug": "who-we-are",
+                "body": "<p>Us.</p>",
+                "seo_description": "",
+                "is_published": "on",
+                "show_in_footer": "on",
+                "position": "0",
+            },
+        )
+    )
+    assert "About the newsroom" in client.get("/who-we-are/").text
+    assert "About the newsroom" in client.get("/").text  # footer link
+
+
+def test_useful_link_edited_in_admin_shows_at_once(admin_client, client, site, backend):
+    link = site["link"]
+    assert "City council minutes" in client.get("/").text
+    saved(
+        admin_client.post(
+            f"/admin/digest/usefullink/{link.pk}/change/",
+            {"title": "Port authority notices", "url": link.url, "position": "0"},
+        )
+    )
+    assert "Port authority notices" in client.get("/").text
+
+
+def test_site_settings_edited_in_admin_show_at_once(
+    admin_client, client, site, backend
+):
+    client.get("/")
+    row = SiteSettings.load()
+    data = {
+        field.name: getattr(row, field.name) or ""
+        for field in SiteSettings._meta.get_fields()
+        if getattr(field, "editable", False) and field.name not in ("id", "updated_at")
+    }
+    data["site_name"] = "Harbour Daily"
+    saved(admin_client.post(f"/admin/digest/sitesettings/{row.pk}/change/", data))
+    assert "Harbour Daily" in client.get("/").text
+
+
+def test_article_published_by_admin_action_shows_at_once(
+    admin_client, client, site, backend
+):
+    draft = ArticleFactory(
+        title="Night ferry returns",
+        slug="night-ferry",
+        draft=True,
+        category=site["news"],
+    )
+    assert "Night ferry returns" not in client.get("/").text
+    saved(
+        admin_client.post(
+            "/admin/articles/article/",
+            {"action": "publish_selected", "_selected_action": [draft.pk]},
+        )
+    )
+    assert "Night ferry returns" in client.get("/").text
