@@ -675,7 +675,7 @@ def growth() -> None:
     same = all(
         small["pages"][n]["queries"] == large["pages"][n]["queries"]
         for n in small["pages"]
-        if n in large["pages"]
+        if n in large["pages"] and not n.startswith("admin")
     )
     admin_list = large["pages"].get("admin article list")
     if admin_list:
@@ -684,7 +684,9 @@ def growth() -> None:
             f"  {'holds ' if fast else 'MISSED'}  admin article list under 300 ms "
             f"at 100,000: {admin_list['ms']:.0f} ms"
         )
-    say(f"  {'holds ' if same else 'MISSED'}  query counts identical at both sizes")
+    say(
+        f"  {'holds ' if same else 'MISSED'}  query counts of the public pages identical at both sizes"
+    )
 
 
 def main() -> int:
