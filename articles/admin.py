@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
 from accounts.models import User
 from articles import publishing
@@ -412,3 +414,12 @@ class ArticleSlugRedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]
+
+
+# taggit's own admin, so renaming or deleting a tag shows on the site at once.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(BumpsContentVersion, TaggitTagAdmin):
+    pass

@@ -509,3 +509,23 @@ def test_article_published_by_admin_action_shows_at_once(
         )
     )
     assert "Night ferry returns" in client.get("/").text
+
+
+def test_tag_renamed_in_admin_shows_at_once(admin_client, client, site, backend):
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="council")
+    assert "Town hall" not in client.get("/articles/ferry-berth/").text
+    prefix = "taggit_taggeditem_items"
+    saved(
+        admin_client.post(
+            f"/admin/taggit/tag/{tag.pk}/change/",
+            {
+                "name": "Town hall",
+                "slug": tag.slug,
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+            },
+        )
+    )
+    assert "Town hall" in client.get("/articles/ferry-berth/").text
