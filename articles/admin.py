@@ -62,8 +62,9 @@ class StaffAuthorFilter(admin.SimpleListFilter):
         return [(str(u.pk), u.public_name) for u in users]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(author_id=self.value())
+        value = self.value()
+        if value and value.isascii() and value.isdigit() and len(value) < 12:
+            return queryset.filter(author_id=value)
         return queryset
 
 

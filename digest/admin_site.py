@@ -45,7 +45,7 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         if device is not None:
             return device
         token = (self.cleaned_data.get("otp_token") or "").strip()
-        model = TOTPDevice if token.isdigit() else StaticDevice
+        model = TOTPDevice if token.isascii() and token.isdigit() else StaticDevice
         return (
             model.objects.select_for_update().filter(user=user, confirmed=True).first()
         )
@@ -121,7 +121,7 @@ class DigestAdminSite(admin.AdminSite):
         }
         if request.method == "POST":
             token = request.POST.get("otp_token", "").strip().replace(" ", "")
-            if token.isdigit() and device.verify_token(token):
+            if token.isascii() and token.isdigit() and device.verify_token(token):
                 codes = confirm_device(device=device)
                 otp_login(request, device)
                 context |= {"recovery_codes": codes}

@@ -50,7 +50,7 @@ def canonical_url(context) -> str:
         return ""
     path = request.path
     page = request.GET.get("page", "")
-    if page.isdigit() and len(page) < 7 and int(page) > 1:
+    if page.isascii() and page.isdigit() and len(page) < 7 and int(page) > 1:
         path += f"?page={int(page)}"
     return request.build_absolute_uri(path)
 
