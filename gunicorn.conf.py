@@ -12,7 +12,8 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 def on_starting(server):
     """Refuse to start with one clear line when settings or the database are wrong."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
-    from digest.startup import fail_clearly, verify_database
+    from digest.startup import fail_clearly, verify_database, verify_static_files
 
     with fail_clearly():
+        verify_static_files()
         verify_database()

@@ -1,6 +1,7 @@
 """Start-up checks that stop the process with one clear line instead of a traceback."""
 
 import sys
+from pathlib import Path
 from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,3 +42,18 @@ def verify_database() -> None:
         raise DatabaseUnavailable(
             f"cannot reach the database {params['NAME']!r} at {where}: {reason}"
         ) from None
+
+
+def verify_static_files() -> None:
+    """With DEBUG off the pages name hashed files: collectstatic must have run."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return
+    manifest = Path(settings.STATIC_ROOT) / staticfiles_storage.manifest_name
+    if not manifest.is_file():
+        raise ImproperlyConfigured(
+            f"static files are not collected in {settings.STATIC_ROOT}: "
+            "run `python manage.py collectstatic --noinput` first"
+        )

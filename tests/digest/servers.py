@@ -61,9 +61,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_collected = False
+
+
+def collect_static() -> None:
+    """With DEBUG off gunicorn refuses to start until collectstatic has run (once per run)."""
+    global _collected
+    if not _collected:
+        done = manage("collectstatic", "--noinput", "-v0")
+        assert done.returncode == 0, done.stderr
+        _collected = True
+
+
 @contextmanager
 def gunicorn(env: dict):
     """gunicorn serving Digest on a free port; yields the base URL and the process."""
+    collect_static()
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "digest.wsgi"],

