@@ -18,6 +18,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from articles import publishing
+from articles.charts import daily_views_svg
 from articles.images import (
     ImageUploadField,
     make_renditions,
@@ -192,7 +193,13 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
-    readonly_fields = ["image_preview", "preview_link", "reading_time", "view_count"]
+    readonly_fields = [
+        "image_preview",
+        "preview_link",
+        "reading_time",
+        "view_count",
+        "views_chart",
+    ]
     actions = ["publish_selected", "unpublish_selected", "feature_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
@@ -217,6 +224,7 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         ),
         (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
     ]
+    readership_fieldset = (_("Readership"), {"fields": ["views_chart"]})
     change_form_template = "admin/articles/article/change_form.html"
 
     # Lists
@@ -279,6 +287,16 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
             obj.get_absolute_url(),
             label,
         )
+
+    @admin.display(description=_("daily views, last 30 days"))
+    def views_chart(self, obj):
+        return daily_views_svg(obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.pk:  # nothing to chart before the first save
+            fieldsets.append(self.readership_fieldset)
+        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,8 +1,8 @@
 """Start-up checks that stop the process with one clear line instead of a traceback."""
 
 import sys
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,7 +47,10 @@ def verify_database() -> None:
 def verify_static_files() -> None:
     """With DEBUG off the pages name hashed files: collectstatic must have run."""
     from django.conf import settings
-    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.contrib.staticfiles.storage import (
+        ManifestFilesMixin,
+        staticfiles_storage,
+    )
 
     if not isinstance(staticfiles_storage, ManifestFilesMixin):
         return

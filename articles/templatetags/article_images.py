@@ -22,6 +22,7 @@ fields (`image_width`/`image_height` on Article), so rendering reads no image fi
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.images import rendition_set
 
@@ -48,7 +49,7 @@ def picture(image, *, alt="", sizes="100vw", loading="lazy", **attrs):
         format_html_join("", ' {}="{}"', ((k, v) for k, v in img_attrs if v != "")),
         alt,
         "eager" if eager else "lazy",
-        format_html(' fetchpriority="high"') if eager else "",
+        mark_safe(' fetchpriority="high"') if eager else "",
     )
     source = (
         format_html(

@@ -4,8 +4,11 @@ from decimal import ROUND_DOWN, Decimal
 from urllib.parse import quote
 
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from articles import sanitize
+from articles.templatetags.article_images import picture
 
 register = template.Library()
 
@@ -60,46 +63,22 @@ def share_links(url: str, title: str) -> list[dict]:
 
 @register.filter
 def clean_html(value) -> str:
-    """Sanitize editor HTML that was not cleaned on save (pages), then mark it safe."""
-    import nh3
-    from django.utils.safestring import mark_safe
-
-    return mark_safe(nh3.clean(str(value or "")))
+    """Editor HTML through the allowlist again (rows written outside save()), marked safe."""
+    return mark_safe(sanitize.clean_html(str(value or "")))
 
 
 @register.simple_tag
 def article_image(article, sizes="100vw", eager=False, css_class="card__img"):
     """The featured image of `article`, responsive; eager only on the first screen.
 
-    Uses `{% picture %}` (WebP/JPEG renditions) when articles.templatetags.
-    article_images is installed, else the original file with its dimensions.
+    The WebP/JPEG renditions through `{% picture %}`.
     """
     if not article.image:
         return ""
-    loading = "eager" if eager else "lazy"
-    try:
-        from articles.templatetags.article_images import picture
-    except ImportError:
-        picture = None
-    if picture is not None:
-        return picture(
-            article.image,
-            alt=article.image_alt,
-            sizes=sizes,
-            loading=loading,
-            **{"class": css_class},
-        )
-    return format_html(
-        '<img class="{}" src="{}" srcset="{} {}w" sizes="{}" width="{}" height="{}"'
-        ' alt="{}" loading="{}" fetchpriority="{}" decoding="async">',
-        css_class,
-        article.image.url,
-        article.image.url,
-        article.image_width or "",
-        sizes,
-        article.image_width or "",
-        article.image_height or "",
-        article.image_alt,
-        loading,
-        "high" if eager else "auto",
+    return picture(
+        article.image,
+        alt=article.image_alt,
+        sizes=sizes,
+        loading="eager" if eager else "lazy",
+        **{"class": css_class},
     )

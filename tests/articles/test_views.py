@@ -162,7 +162,7 @@ def test_cookie_bar_text_links_and_a_form_without_csrf_token(client):
     assert (
         "By using this site, you agree to the Privacy Policy and Terms of Use." in bar
     )
-    assert 'href="/privacy-policy/"' in bar and 'href="/terms-of-use/"' in bar
+    assert 'href="/privacy-policy/"' in bar and 'href="/terms-and-conditions/"' in bar
     assert 'action="/cookies/accept/"' in bar
     assert "csrfmiddlewaretoken" not in response.text  # cacheable page
 
