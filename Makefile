@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-fast lint format install chromium bench backup restore dbstop clean
+.PHONY: run test test-fast lint format install test-tools bench backup restore dbstop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,17 +29,23 @@ run: $(STAMP)
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Debian packages the tests drive: Chromium (browser tests) and nginx (deploy/nginx.conf).
+# Installed with apt-get when missing and run as root; otherwise named for the user.
+TEST_PACKAGES = $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(NGINX)),,nginx-light)
+
+test-tools:
+	@if [ -n "$(strip $(TEST_PACKAGES))" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
+	    echo "Installing Debian's $(strip $(TEST_PACKAGES)) for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
+	  elif [ ! -x $(CHROMIUM) ]; then \
 	    echo "digest: error: $(CHROMIUM) is missing: install it (sudo apt-get install chromium)"; exit 1; \
+	  else \
+	    echo "digest: note: $(NGINX) is missing: the nginx tests are skipped (sudo apt-get install nginx-light)"; \
 	  fi; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

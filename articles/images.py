@@ -260,7 +260,32 @@ def renditions(image_field: FieldFile) -> dict:
     return rendition_set(image_field).as_dict()
 
 
+# Complete rendition sets by (storage location, file name, dimensions): a file
+# name is never reused for other pixels (uploads get fresh names), so the file
+# system is asked once per image and process, not on every page render.
+_complete_sets: dict[tuple, Renditions] = {}
+_COMPLETE_SETS_MAX = 20_000
+
+
 def rendition_set(image_field: FieldFile) -> Renditions:
+    key = (
+        getattr(image_field.storage, "location", ""),
+        image_field.name,
+        _dimensions(image_field),
+    )
+    known = _complete_sets.get(key)
+    if known is not None:
+        return known
+    result = _find_renditions(image_field)
+    expected = len(RENDITION_FORMATS) * len(rendition_widths(result.width or 0))
+    if result.width and len(result.webp) + len(result.jpeg) == expected:
+        if len(_complete_sets) >= _COMPLETE_SETS_MAX:
+            _complete_sets.clear()
+        _complete_sets[key] = result
+    return result
+
+
+def _find_renditions(image_field: FieldFile) -> Renditions:
     dims = _dimensions(image_field)
     width, height = dims or (None, None)
     result = Renditions(src=image_field.url, width=width, height=height)

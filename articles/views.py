@@ -2,10 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from taggit.models import Tag
 
@@ -17,6 +17,7 @@ from digest.page_cache import versioned
 PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
 RELATED_COUNT = 6
+RELATED_CANDIDATES = 300
 NEW_ARTICLES_COUNT = 8
 
 
@@ -74,31 +75,33 @@ def home(request):
 
 
 def section_blocks() -> list[dict]:
-    """The newest articles of each top-level menu section, in two queries."""
-    sections = list(
-        Category.objects.filter(parent=None, show_in_menu=True).order_by(
-            "position", "name"
-        )
-    )
+    """The newest articles of each top-level menu section, in three queries.
+
+    One small LIMIT per section (UNION ALL), each an index scan of
+    articles_category_recent, so the home page costs the same at 1,000 and at
+    100,000 articles.
+    """
+    categories = list(Category.objects.order_by("position", "name"))
+    sections = [c for c in categories if c.parent_id is None and c.show_in_menu]
     if not sections:
         return []
-    section_of = Coalesce(F("category__parent_id"), F("category_id"))
-    ranked = (
-        card_queryset()
-        .filter(Q(category__in=sections) | Q(category__parent__in=sections))
-        .annotate(
-            section_id=section_of,
-            rank=Window(
-                RowNumber(),
-                partition_by=[section_of],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(rank__lte=HOME_BLOCK_SIZE)
+    section_of = {c.pk: c.pk for c in sections}
+    section_of |= {c.pk: c.parent_id for c in categories if c.parent_id in section_of}
+    newest = (
+        Article.objects.published()
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
     )
+    per_section = [
+        newest.filter(
+            category_id__in=[c for c, s in section_of.items() if s == section.pk]
+        )[:HOME_BLOCK_SIZE]
+        for section in sections
+    ]
+    pks = list(per_section[0].union(*per_section[1:], all=True))
     by_section: dict[int, list[Article]] = {}
-    for article in ranked:
-        by_section.setdefault(article.section_id, []).append(article)
+    for article in card_queryset().filter(pk__in=pks):
+        by_section.setdefault(section_of[article.category_id], []).append(article)
     return [
         {"category": section, "articles": by_section[section.pk]}
         for section in sections
@@ -114,12 +117,29 @@ def new_articles(exclude_pk=None) -> list[Article]:
 
 
 def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
-    """Articles sharing the most tags, then the same category; never `article`."""
-    tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object")
+    """Articles sharing the most tags, then the same category; never `article`.
+
+    Candidates are the newest RELATED_CANDIDATES articles sharing a tag plus the
+    newest of the same category, so the ranking reads a bounded number of rows
+    however large the archive grows.
+    """
+    recent = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-pk")
+        .values("pk")
+    )
+    by_tag = recent.filter(
+        Exists(
+            TaggedArticle.objects.filter(
+                content_object=OuterRef("pk"), tag_id__in=tag_ids
+            )
+        )
+    )[:RELATED_CANDIDATES]
+    by_category = recent.filter(category_id=article.category_id)[:RELATED_COUNT]
     return list(
         card_queryset()
-        .exclude(pk=article.pk)
-        .filter(Q(category_id=article.category_id) | Q(pk__in=tagged))
+        .filter(Q(pk__in=by_tag) | Q(pk__in=by_category))
         .annotate(
             shared_tags=Count(
                 "tagged_items",
@@ -137,8 +157,10 @@ def can_preview(user) -> bool:
 
 def article_detail(request, slug):
     """An article; old slugs 301 to the current URL; staff may preview unpublished."""
-    base = Article.objects.select_related("category", "category__parent", "author")
-    article = base.published().filter(slug=slug).first()
+    base = Article.objects.select_related(
+        "category", "category__parent", "author"
+    ).defer("search_vector")  # large, and only search reads it
+    article = base.published().filter(slug=slug).order_by().first()
     preview = False
     if article is None:
         old = ArticleSlugRedirect.objects.select_related("article").filter(
@@ -163,12 +185,21 @@ def article_detail(request, slug):
             "tags": tags,
             "preview": preview,
             "og_image": article.image.url if article.image else "",
-            "related": versioned(
+            # Rendered HTML, not querysets: cards are the same for every
+            # reader, and rendering them is most of a signed-in page's time.
+            "related_html": versioned(
                 f"related:{article.pk}",
-                lambda: related_articles(article, [t.pk for t in tags]),
+                lambda: render_to_string(
+                    "articles/_related.html",
+                    {"related": related_articles(article, [t.pk for t in tags])},
+                ),
             ),
-            "new_articles": versioned(
-                f"new:{article.pk}", lambda: new_articles(exclude_pk=article.pk)
+            "new_articles_html": versioned(
+                f"new:{article.pk}",
+                lambda: render_to_string(
+                    "articles/_new_articles_side.html",
+                    {"new_articles": new_articles(exclude_pk=article.pk)},
+                ),
             ),
             "show_updated": article.published_at
             and article.updated_at.date() > article.published_at.date(),

@@ -29,6 +29,8 @@ class Chrome:
     highlighted: list[MenuItem]
     footer_pages: list[tuple[str, str]]
     useful_links: list[UsefulLink]
+    # The cache key this was stored under: keys the rendered header and footer.
+    key: str = ""
 
 
 def bump_chrome_version() -> None:
@@ -80,6 +82,7 @@ def get_chrome() -> Chrome:
     chrome = cache.get(key)
     if chrome is None:
         chrome = _build_chrome()
+        chrome.key = key
         cache.set(key, chrome, CHROME_TTL)
     return chrome
 

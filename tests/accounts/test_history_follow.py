@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import CategoryFollow, ReadingHistory
-from accounts.services import record_reading
+from accounts.services import clear_history, record_reading
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,24 @@ def test_reading_an_article_twice_keeps_one_row_with_the_latest_time(
     rows = ReadingHistory.objects.filter(user=reader)
     assert rows.count() == 1
     assert rows.get().read_at == timezone.now()
+
+
+def test_reloading_the_last_read_article_writes_nothing_but_going_back_does(
+    reader, django_assert_num_queries
+):
+    first, second = ArticleFactory.create_batch(2)
+    record_reading(user=reader, article=first)
+    with django_assert_num_queries(0):
+        record_reading(user=reader, article=first)  # a reload
+    record_reading(user=reader, article=second)
+    record_reading(user=reader, article=first)  # back to the first one
+
+    newest_first = ReadingHistory.objects.filter(user=reader).order_by("-read_at")
+    assert [row.article_id for row in newest_first] == [first.pk, second.pk]
+
+    clear_history(user=reader)
+    record_reading(user=reader, article=first)  # read again right after clearing
+    assert ReadingHistory.objects.filter(user=reader).count() == 1
 
 
 def test_history_keeps_the_last_hundred_readings(reader, time_machine):
