@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
-from articles.views_count import most_read
+from articles.views_count import MOST_READ_TTL, most_read
 from digest.page_cache import versioned
 
 PER_PAGE = 12
@@ -59,19 +59,25 @@ def render_listing(request, template, queryset, **context):
 
 def home(request):
     """The front page: featured, latest, a block per menu section, most read."""
+    # The same for every reader; "Most read" moves, so a minute at most.
+    main_html = versioned(
+        f"home:{request.get_host()}",
+        lambda: render_to_string("articles/_home_main.html", _home_context(), request),
+        timeout=MOST_READ_TTL,
+    )
+    return render(request, "articles/home.html", {"main_html": main_html})
+
+
+def _home_context() -> dict:
     featured = list(card_queryset().filter(is_featured=True)[:3])
     latest = list(card_queryset().exclude(pk__in=[a.pk for a in featured])[:9])
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "featured": featured,
-            "latest": latest,
-            "sections": section_blocks(),
-            "most_read": most_read(limit=5, days=7),
-            "new_articles": new_articles(),
-        },
-    )
+    return {
+        "featured": featured,
+        "latest": latest,
+        "sections": section_blocks(),
+        "most_read": most_read(limit=5, days=7),
+        "new_articles": new_articles(),
+    }
 
 
 def section_blocks() -> list[dict]:
@@ -159,7 +165,7 @@ def article_detail(request, slug):
     """An article; old slugs 301 to the current URL; staff may preview unpublished."""
     base = Article.objects.select_related(
         "category", "category__parent", "author"
-    ).defer("search_vector")  # large, and only search reads it
+    ).defer("body", "search_vector")  # the body is read only to render the page anew
     article = base.published().filter(slug=slug).order_by().first()
     preview = False
     if article is None:
@@ -175,40 +181,45 @@ def article_detail(request, slug):
         preview = not article.is_public
     if request.user.is_authenticated and not preview:
         record_reading(user=request.user, article=article)
-    tags = list(article.tags.order_by("name"))
+    if preview:
+        parts = _render_article_parts(request, article, preview=True)
+    else:
+        # The same for every reader: rendered once per content version, this is
+        # most of what a signed-in reader's page would otherwise cost.
+        parts = versioned(
+            f"article-page:{request.get_host()}:{article.pk}",
+            lambda: _render_article_parts(request, article, preview=False),
+        )
     response = render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "category": article.category,
-            "tags": tags,
-            "preview": preview,
-            "og_image": article.image.url if article.image else "",
-            # Rendered HTML, not querysets: cards are the same for every
-            # reader, and rendering them is most of a signed-in page's time.
-            "related_html": versioned(
-                f"related:{article.pk}",
-                lambda: render_to_string(
-                    "articles/_related.html",
-                    {"related": related_articles(article, [t.pk for t in tags])},
-                ),
-            ),
-            "new_articles_html": versioned(
-                f"new:{article.pk}",
-                lambda: render_to_string(
-                    "articles/_new_articles_side.html",
-                    {"new_articles": new_articles(exclude_pk=article.pk)},
-                ),
-            ),
-            "show_updated": article.published_at
-            and article.updated_at.date() > article.published_at.date(),
-        },
+        {"article": article, "preview": preview, **parts},
     )
     if preview:
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
     return response
+
+
+def _render_article_parts(request, article: Article, *, preview: bool) -> dict:
+    """The article page's metadata and main column, as HTML."""
+    tags = list(article.tags.order_by("name"))
+    context = {
+        "article": article,
+        "category": article.category,
+        "tags": tags,
+        "preview": preview,
+        "og_image": article.image.url if article.image else "",
+        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+        "related": related_articles(article, [t.pk for t in tags]),
+        "new_articles": new_articles(exclude_pk=article.pk),
+        "show_updated": article.published_at
+        and article.updated_at.date() > article.published_at.date(),
+    }
+    return {
+        "head_html": render_to_string("articles/_article_head.html", context, request),
+        "main_html": render_to_string("articles/_article_main.html", context, request),
+    }
 
 
 def category_detail(request, slug):

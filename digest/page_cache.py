@@ -197,11 +197,13 @@ def page_timeout(version: str) -> int:
     return timeout
 
 
-def versioned(name: str, build):
+def versioned(name: str, build, *, timeout: int | None = None):
     """`build()`, cached until the next content change (or scheduled article).
 
-    For the expensive parts of pages signed-in readers get fresh: related and
-    new articles. The result must be the same for every reader.
+    For the expensive parts of pages signed-in readers get fresh: the article
+    page's main column, the front page. The result must be the same for every
+    reader. `timeout` shortens the time it is kept (parts that move on their
+    own, such as "Most read").
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return build()
@@ -210,7 +212,7 @@ def versioned(name: str, build):
     value = cache.get(key)
     if value is None:
         value = build()
-        timeout = page_timeout(version)
+        timeout = min(page_timeout(version), timeout or settings.PAGE_CACHE_SECONDS)
         if timeout >= 1:
             cache.set(key, value, timeout)
     return value

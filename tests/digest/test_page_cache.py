@@ -186,12 +186,20 @@ def test_unpublished_article_is_never_served_as_a_last_copy(client, site, editor
 # Bypasses
 
 
-def test_signed_in_reader_always_gets_a_fresh_page(client, site, backend):
-    client.get("/")  # cached for anonymous readers
-    Article.objects.filter(pk=site["article"].pk).update(title="Quay reopens early")
+@pytest.mark.parametrize("path", ["/", "/articles/ferry-berth/"])
+def test_signed_in_reader_gets_their_own_page_with_every_edit(
+    client, site, backend, path
+):
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    client.get(path)  # cached for anonymous readers
     reader = UserFactory(display_name="Ada Reader")
     client.force_login(reader)
-    response = client.get("/")
+    client.get(path)  # the parts every reader shares, cached for signed-in readers
+
+    article = site["article"]
+    article.title = "Quay reopens early"
+    save_article(article=article, by=editor)
+    response = client.get(path)
     assert "Quay reopens early" in response.text
     assert "Ada Reader" in response.text
     assert "X-Page-Cache" not in response
@@ -529,3 +537,19 @@ def test_tag_renamed_in_admin_shows_at_once(admin_client, client, site, backend)
         )
     )
     assert "Town hall" in client.get("/articles/ferry-berth/").text
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/ferry-berth/"])
+def test_parts_shared_by_signed_in_readers_carry_nothing_of_the_first_reader(
+    site, backend, path
+):
+    first, second = Client(), Client()
+    first.force_login(UserFactory(display_name="Ada Firstreader"))
+    second.force_login(UserFactory(display_name="Bo Secondreader"))
+    assert "Ada Firstreader" in first.get(path).text  # renders the shared parts
+
+    for response in (second.get(path), Client().get(path)):
+        assert response.status_code == 200
+        assert "Ada Firstreader" not in response.text
+        assert "csrfmiddlewaretoken" not in response.text
+    assert "Bo Secondreader" in second.get(path).text
