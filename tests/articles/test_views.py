@@ -213,6 +213,7 @@ def test_article_page_shows_the_story(client):
     assert 'alt="A lit converter station"' in text
     assert 'fetchpriority="high"' in text
     assert "Min Read" in text
+    assert "{#" not in text and "{%" not in text  # no template source leaks
     for network in (
         "x.com/intent",
         "facebook.com/sharer",
