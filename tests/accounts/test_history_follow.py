@@ -155,7 +155,7 @@ def test_feed_paginates(reader_client, reader):
 def test_feed_without_follows_invites_to_follow(reader_client):
     html = reader_client.get("/accounts/feed/").content.decode()
 
-    assert "Follow categories to see their newest articles here." in html
+    assert "Follow categories to see their newest articles here" in html
 
 
 def test_opening_an_article_records_it_for_signed_in_readers_only(client, reader):

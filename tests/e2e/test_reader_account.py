@@ -104,3 +104,40 @@ def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, pag
     page.locator("#login-form").get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     expect(page.locator("header").get_by_role("link", name="Marina")).to_be_visible()
+
+
+def test_reader_follows_a_section_and_finds_its_articles_in_my_feed(
+    live_server, page
+):
+    from tests.factories import CategoryFactory, UserFactory
+
+    reader = UserFactory(display_name="Rafael")
+    reader.set_password(PASSWORD)
+    reader.save()
+    harbour = CategoryFactory(name="Harbour", slug="harbour")
+    ArticleFactory(title="Pilot boats get a new berth", category=harbour)
+    ArticleFactory(title="Choir tours the valley")  # another section
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#login-form").get_by_label("Email or username").fill(
+        reader.username
+    )
+    page.locator("#login-form input[name=password]").fill(PASSWORD)
+    page.locator("#login-form").get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+    page.goto(live_server.url + "/category/harbour/")
+    page.locator("html[data-accounts-ready]").wait_for(state="attached")
+    follow = page.locator("main .follow-button")
+    expect(follow).to_have_text("Follow")
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    expect(follow).to_have_text("Following")
+    assert list(reader.follows.values_list("category__slug", flat=True)) == [
+        "harbour"
+    ]
+
+    page.goto(live_server.url + "/accounts/feed/")
+    feed = page.locator("main")
+    expect(feed.get_by_role("link", name="Pilot boats get a new berth")).to_be_visible()
+    expect(feed.get_by_role("link", name="Choir tours the valley")).to_have_count(0)
