@@ -221,6 +221,8 @@ class Article(models.Model):
                 fields=["status", "-updated_at"], name="articles_status_updated"
             ),
             models.Index(fields=["-view_count"], name="articles_view_count"),
+            # The admin list: newest first, undated drafts on top, every status.
+            models.Index(fields=["-published_at", "-id"], name="articles_admin_newest"),
             GinIndex(fields=["search_vector"], name="articles_search_vector"),
             GinIndex(
                 fields=["title"], name="articles_title_trgm", opclasses=["gin_trgm_ops"]

@@ -13,6 +13,8 @@ from digest.page_cache import BumpsContentVersion
 admin.site.site_header = _("Digest admin")
 admin.site.site_title = _("Digest admin")
 admin.site.index_title = _("Newsroom")
+# The article list needs the width; the index page and breadcrumbs lead everywhere.
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(Page)

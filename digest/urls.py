@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 from django.urls.converters import StringConverter
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from articles import sitemaps
 from articles import views as article_views
@@ -17,6 +19,15 @@ class UsernameConverter(StringConverter):
 
 
 register_converter(UsernameConverter, "username")
+
+
+def _static_url(name: str) -> str:
+    from django.templatetags.static import static as static_file
+
+    return static_file(name)
+
+
+static_url = lazy(_static_url, str)
 
 urlpatterns = [
     path("", article_views.home, name="home"),
@@ -40,6 +51,11 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Browsers ask for it on pages without an icon link (the admin's).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static_url("digest/favicon.svg"), permanent=True),
+    ),
 ]
 
 if settings.DEBUG:

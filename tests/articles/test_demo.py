@@ -7,7 +7,7 @@ from django.core.management import call_command
 from taggit.models import Tag
 
 from accounts.models import User
-from articles.models import Article, Category, TaggedArticle
+from articles.models import Article, ArticleDailyViews, Category, TaggedArticle
 from digest.models import Page, SiteSettings, UsefulLink
 from tests.factories import ArticleFactory
 
@@ -92,6 +92,14 @@ def test_load_demo_builds_the_site_and_is_idempotent(client, settings):
         assert f"| {username} " in output
     assert "demo-password-2026" in output
 
+    # Readers came: the front page has its "Most read", the admin its chart.
+    assert all(a.view_count > 0 for a in published)
+    assert ArticleDailyViews.objects.filter(article__in=published).count() >= 60
+    home = client.get("/").content.decode()
+    most_read = home.split("Most read", 1)[1].split("</section>", 1)[0]
+    assert most_read.count("<li>") == 5
+    views_before = {a.pk: a.view_count for a in published}
+
     # The article page renders with its picture (renditions exist).
     article = published[0]
     page = client.get(article.get_absolute_url())
@@ -101,6 +109,9 @@ def test_load_demo_builds_the_site_and_is_idempotent(client, settings):
     before = counts()
     second = run()
     assert counts() == before
+    assert dict(Article.objects.published().values_list("pk", "view_count")) == (
+        views_before
+    )
     assert "0 new articles" in second
 
     skipped = run("--if-empty")
