@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Permission
 from django.template import Context, Template
 from django.urls import reverse
@@ -448,6 +449,28 @@ def test_unpublished_or_missing_page_is_a_styled_404(client):
         assert response.status_code == 404
         assert "Page not found" in response.text
         assert 'class="site-header"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("view", "code", "heading"),
+    [
+        ("bad_request", 400, "Bad request"),
+        ("permission_denied", 403, "Access denied"),
+        ("page_not_found", 404, "Page not found"),
+    ],
+)
+def test_error_pages_are_styled_with_their_code_and_a_way_home(rf, view, code, heading):
+    from django.views import defaults
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    response = getattr(defaults, view)(request, exception=Exception("x"))
+    text = response.content.decode()
+    assert response.status_code == code
+    assert f'<p class="error-page__code" aria-hidden="true">{code}</p>' in text
+    assert f'<h1 class="page-title">{heading}</h1>' in text
+    assert f"<title>{heading} – " in text
+    assert 'action="/search/"' in text and 'class="site-header"' in text
 
 
 def test_500_template_renders_without_database_or_context():
