@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
