@@ -106,9 +106,7 @@ def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, pag
     expect(page.locator("header").get_by_role("link", name="Marina")).to_be_visible()
 
 
-def test_reader_follows_a_section_and_finds_its_articles_in_my_feed(
-    live_server, page
-):
+def test_reader_follows_a_section_and_finds_its_articles_in_my_feed(live_server, page):
     from tests.factories import CategoryFactory, UserFactory
 
     reader = UserFactory(display_name="Rafael")
@@ -119,9 +117,7 @@ def test_reader_follows_a_section_and_finds_its_articles_in_my_feed(
     ArticleFactory(title="Choir tours the valley")  # another section
 
     page.goto(live_server.url + "/accounts/login/")
-    page.locator("#login-form").get_by_label("Email or username").fill(
-        reader.username
-    )
+    page.locator("#login-form").get_by_label("Email or username").fill(reader.username)
     page.locator("#login-form input[name=password]").fill(PASSWORD)
     page.locator("#login-form").get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
@@ -133,9 +129,7 @@ def test_reader_follows_a_section_and_finds_its_articles_in_my_feed(
     follow.click()
     expect(follow).to_have_attribute("aria-pressed", "true")
     expect(follow).to_have_text("Following")
-    assert list(reader.follows.values_list("category__slug", flat=True)) == [
-        "harbour"
-    ]
+    assert list(reader.follows.values_list("category__slug", flat=True)) == ["harbour"]
 
     page.goto(live_server.url + "/accounts/feed/")
     feed = page.locator("main")
