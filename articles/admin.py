@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
@@ -27,6 +28,7 @@ from articles.images import (
 )
 from articles.models import Article, ArticleSlugRedirect, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
+from articles.widgets import BodyEditorWidget
 from digest.page_cache import BumpsContentVersion
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
@@ -97,6 +99,7 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_featured",
         ]
+        widgets = {"body": BodyEditorWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -339,6 +342,9 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         context["is_scheduled"] = bool(
             obj and obj.status == Article.Status.PUBLISHED and not obj.is_public
         )
+        # The editor's import map is an inline script: it carries this
+        # response's CSP nonce (and the nonce goes into the header).
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def save_model(self, request, obj, form, change):

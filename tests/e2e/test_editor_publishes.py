@@ -37,12 +37,28 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_contain_text("Digest admin")
 
+    csp_errors = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.goto(live_server.url + "/admin/articles/article/add/")
     # Typed key by key: the admin fills the slug in on keyup.
     page.locator("#id_title").press_sequentially("Solar farm opens on the coast")
     expect(page.locator("#id_slug")).to_have_value("solar-farm-opens-on-the-coast")
     page.fill("#id_lead", "Panels now cover the old salt flats.")
-    page.fill("#id_body", "<p>The plant feeds the grid from today.</p>")
+    # The body is a rich-text editor: type, then make the next words bold.
+    body = page.locator(".field-body [contenteditable=true]")
+    body.click()
+    body.press_sequentially("The plant feeds the grid ")
+    page.keyboard.press("Control+b")
+    body.press_sequentially("from today")
+    page.keyboard.press("Control+b")
+    body.press_sequentially(".")
     # The category is an autocomplete: open it, search, pick the match.
     page.click(".field-category .select2-selection")
     page.fill(".select2-search__field", "Ener")
@@ -52,8 +68,12 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.fill("#id_image_alt", "Sun over the panels")
     page.click("input[name=_publish]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert csp_errors == []  # the editor runs under the admin's strict policy
 
     article = Article.objects.get(slug="solar-farm-opens-on-the-coast")
+    assert (
+        article.body == "<p>The plant feeds the grid <strong>from today</strong>.</p>"
+    )
     assert article.status == Article.Status.PUBLISHED
     assert article.is_public
     assert article.author == editor
@@ -71,3 +91,4 @@ def test_editor_publishes_an_article_a_reader_can_open(
     response = page.goto(live_server.url + "/articles/solar-farm-opens-on-the-coast/")
     assert response.status == 200
     expect(page.locator("h1")).to_contain_text("Solar farm opens on the coast")
+    expect(page.locator(".article__body strong")).to_have_text("from today")
