@@ -190,7 +190,7 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         "is_featured",
     ]
     search_fields = ["title", "lead", "body"]
-    ordering = ["-pk"]
+    ordering = ["-published_at", "-pk"]  # drafts (no date) and scheduled first
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50

@@ -337,6 +337,22 @@ def test_article_list_queries_do_not_grow_with_rows(django_assert_max_num_querie
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_article_list_shows_drafts_and_scheduled_then_newest_first():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = ArticleFactory(title="Old story", published_at=now - timedelta(days=9))
+    new = ArticleFactory(title="New story", published_at=now - timedelta(hours=1))
+    soon = ArticleFactory(title="Scheduled story", published_at=now + timedelta(days=1))
+    draft = ArticleFactory(title="Draft story", status="draft", published_at=None)
+    client = client_for(make_user("editor"))
+    html = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    positions = [html.index(a.title) for a in (draft, soon, new, old)]
+    assert positions == sorted(positions)
+
+
 def test_category_list_is_editable_inline():
     CategoryFactory(name="Culture", slug="culture")
     html = (
