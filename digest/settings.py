@@ -353,6 +353,9 @@ STORAGES = {
 
 # Seconds an anonymous reader's page may be served from the cache (0: off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+if not 0 <= PAGE_CACHE_SECONDS <= 3600:
+    # Cached article pages carry a view-counting token valid for six hours.
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 and 3600")
 
 # View counting (articles/views_count.py)
 

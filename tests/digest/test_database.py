@@ -104,6 +104,19 @@ def test_debug_off_without_secret_key_refuses_to_start():
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("86400", "PAGE_CACHE_SECONDS must be between 0 and 3600"),
+        ("soon", "PAGE_CACHE_SECONDS must be a whole number, not 'soon'"),
+    ],
+)
+def test_bad_page_cache_seconds_stops_with_one_clear_line(value, expected):
+    result = manage("check", env={"PAGE_CACHE_SECONDS": value})
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"digest: error: {expected}"
+
+
 def test_healthz_follows_the_database_down_and_back_without_restart(second_server):
     with servers.gunicorn({"DATABASE_URL": servers.database_url(second_server)}) as (
         base,
