@@ -97,6 +97,37 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    # The article form's author field searches staff here (admin autocomplete).
+    # Editors may use that search without seeing the users list: names only,
+    # staff only, no email addresses.
+
+    @staticmethod
+    def _is_author_search(request) -> bool:
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("app_label") == "articles"
+            and request.GET.get("model_name") == "article"
+            and request.GET.get("field_name") == "author"
+            and request.user.has_perm("articles.change_article")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or (
+            obj is None and self._is_author_search(request)
+        )
+
+    def get_search_fields(self, request):
+        if self._is_author_search(request):
+            return ["username", "display_name", "first_name", "last_name"]
+        return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        if self._is_author_search(request):
+            queryset = queryset.filter(is_staff=True, is_active=True)
+        return super().get_search_results(request, queryset, search_term)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False

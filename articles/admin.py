@@ -195,7 +195,7 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "author"]
     readonly_fields = [
         "image_preview",
         "preview_link",

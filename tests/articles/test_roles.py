@@ -420,3 +420,39 @@ def test_site_settings_list_opens_the_single_row_for_editors_only(role, status):
         reverse("admin:digest_sitesettings_changelist")
     )
     assert response.status_code == status
+
+
+def author_search(client, term: str):
+    return client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "author",
+            "term": term,
+        },
+    )
+
+
+def test_editors_find_staff_authors_by_name_without_seeing_the_users_list():
+    editor = make_user("editor")
+    UserFactory(display_name="Nadia Staffwriter", is_staff=True, email="nadia@x.org")
+    UserFactory(display_name="Nadir Reader", is_staff=False)
+    client = client_for(editor)
+
+    response = author_search(client, "Nad")
+    assert response.status_code == 200
+    names = [row["text"] for row in response.json()["results"]]
+    assert names == ["Nadia Staffwriter"]  # staff only
+    assert author_search(client, "nadia@x.org").json()["results"] == []  # no emails
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+    page = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert 'data-field-name="author"' in page  # the select searches as you type
+
+
+@pytest.mark.parametrize("role", ["reader", "anonymous"])
+def test_author_search_is_closed_to_readers(role):
+    response = author_search(client_for(make_user(role)), "a")
+    assert response.status_code == 302  # to the admin sign-in
+    assert "/admin/login/" in response["Location"]
