@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -111,6 +113,11 @@ class ArticleAdminForm(forms.ModelForm):
                 for value, label in status.choices
                 if value in publishing.AUTHOR_STATUSES
             ]
+        tags = self.fields.get("tags")
+        if tags is not None:
+            tags.widget.attrs["data-tag-suggestions"] = reverse(
+                "admin:articles_article_tag_suggestions"
+            )
         author = self.fields.get("author")
         if author is not None:
             author.queryset = User.objects.filter(is_staff=True).order_by("username")
@@ -229,6 +236,36 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
     ]
     readership_fieldset = (_("Readership"), {"fields": ["views_chart"]})
     change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        js = ["articles/tag-suggest.js"]
+
+    def get_urls(self):
+        return [
+            path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions),
+                name="articles_article_tag_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tag_suggestions(self, request):
+        """Up to ten existing tags containing `q`, those starting with it first."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        term = request.GET.get("q", "").replace("\x00", "").strip()[:50]
+        if len(term) < 2:
+            return JsonResponse({"tags": []})
+        names = (
+            Tag.objects.filter(name__icontains=term)
+            .annotate(starts=Q(name__istartswith=term))
+            .order_by("-starts", "name")
+            .values_list("name", flat=True)[:10]
+        )
+        return JsonResponse({"tags": list(names)})
 
     # Lists
 

@@ -456,3 +456,22 @@ def test_author_search_is_closed_to_readers(role):
     response = author_search(client_for(make_user(role)), "a")
     assert response.status_code == 302  # to the admin sign-in
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_tags_field_suggests_existing_tags_to_staff_only():
+    ArticleFactory(tags=["harbour", "Port Authority", "sport"])
+    url = reverse("admin:articles_article_tag_suggestions")
+
+    editor = client_for(make_user("editor"))
+    assert editor.get(url, {"q": "port"}).json() == {
+        "tags": ["Port Authority", "sport"]  # those starting with it first
+    }
+    assert editor.get(url, {"q": "p"}).json() == {"tags": []}  # too short
+    assert editor.get(url, {"q": "po\x00rt" + "x" * 10_000}).status_code == 200
+    page = editor.get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-tag-suggestions="{url}"' in page
+    assert "articles/tag-suggest" in page
+
+    assert client_for(make_user("author")).get(url, {"q": "port"}).status_code == 200
+    assert client_for(make_user("reader")).get(url, {"q": "port"}).status_code == 302
+    assert client_for(None).get(url, {"q": "port"}).status_code == 302

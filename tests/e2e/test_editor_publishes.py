@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import CategoryFactory, UserFactory, role_group
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,6 +30,7 @@ def test_editor_publishes_an_article_a_reader_can_open(
     editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
     editor.groups.add(role_group("Editor"))
     CategoryFactory(name="Energy", slug="energy")
+    ArticleFactory(tags=["solar"])  # an existing tag to be suggested
 
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "elena")
@@ -63,6 +64,11 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.click(".field-category .select2-selection")
     page.fill(".select2-search__field", "Ener")
     page.click(".select2-results__option >> text=Energy")
+    # The tags field suggests existing tags as you type the last one.
+    page.locator("#id_tags").press_sequentially("coast, sol")
+    expect(page.locator("#id_tags-suggestions option")).to_have_attribute(
+        "value", "coast, solar"
+    )
     page.fill("#id_tags", "solar, coast")
     page.set_input_files("#id_image", str(photo(tmp_path)))
     page.fill("#id_image_alt", "Sun over the panels")
