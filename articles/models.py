@@ -73,6 +73,8 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="articles_taggedarticle_unique"
             )
         ]
+        # "You Might Also Like": the articles tagged most recently with a tag.
+        indexes = [models.Index(fields=["tag", "-id"], name="articles_tagged_recent")]
 
 
 class ArticleQuerySet(models.QuerySet):
