@@ -6,8 +6,9 @@
 
 Loads N articles with `manage.py load_demo --articles N` into a data dir of its
 own (var/pgbench-pages-N, loaded once), starts gunicorn with production settings
-on 127.0.0.1, warms up, then drives each page with wrk (32 connections, ~10 s)
-and prints req/s, p50, p99, errors, SQL queries per page (Django's test client
+on 127.0.0.1, warms up, then drives each page with wrk (32 connections, three
+runs of ~3 s, each right after a framework-ceiling run; the median of each) and
+prints req/s, p50, p99, errors, SQL queries per page (Django's test client
 in a separate process against the same database, anonymous, cold cache) and the
 ratio to two ceilings measured in the same run:
 
@@ -210,6 +211,14 @@ def run_wrk(
     if sockets:
         result["errors"] += sum(int(n) for n in sockets.groups())
     return result
+
+
+ROUNDS = 3
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median throughput (its latencies go with it)."""
+    return dict(sorted(runs, key=lambda run: run["rps"])[len(runs) // 2])
 
 
 SEARCH_SCRIPT = """
@@ -478,18 +487,33 @@ def benchmark(args) -> None:
         say(f"Warming up {url} …")
         run_wrk(url + "/", seconds=3, connections=conns)
 
-        def measure(name, target, queries="", ceiling="framework", **kwargs):
-            say(f"  {name} …")
-            rows.append(
-                (
-                    name,
-                    run_wrk(target, seconds=seconds, connections=conns, **kwargs),
-                    queries,
-                    ceiling,
-                )
-            )
+        ceiling_url = url + "/__ceiling__/django/"
 
-        measure("framework ceiling", url + "/__ceiling__/django/", ceiling="")
+        def measure(name, target, queries="", ceiling="framework", **kwargs):
+            """The median of ROUNDS runs, each paired with a ceiling run.
+
+            Throughput here swings between runs for reasons outside the page:
+            a shared VM's speed drifts, and wrk's keep-alive connections can
+            all land on one of the two workers for a whole run. Short rounds,
+            each right after its own ceiling run, and the median of each.
+            """
+            say(f"  {name} …")
+            round_seconds = max(2, round(seconds / ROUNDS))
+            runs, ceiling_runs = [], []
+            for _ in range(ROUNDS):
+                if ceiling == "framework":
+                    ceiling_runs.append(
+                        run_wrk(ceiling_url, seconds=round_seconds, connections=conns)
+                    )
+                runs.append(
+                    run_wrk(target, seconds=round_seconds, connections=conns, **kwargs)
+                )
+            result = median_run(runs)
+            result["errors"] = sum(run["errors"] for run in runs)
+            paired = median_run(ceiling_runs)["rps"] if ceiling_runs else None
+            rows.append((name, result, queries, ceiling, paired))
+
+        measure("framework ceiling", ceiling_url, ceiling="")
         measure("gunicorn, no Django", url + "/__ceiling__/wsgi/")
         for name in PAGES:
             measure(name, url + pages[name]["url"], pages[name]["queries"])
@@ -557,18 +581,29 @@ server {{
     }
     say()
     say(
-        f"{info['articles']:,} articles, {conns} connections, {seconds} s per page, "
+        f"{info['articles']:,} articles, {conns} connections, {seconds} s per page "
+        f"(median of {ROUNDS} runs, each after its own ceiling run), "
         f"{os.cpu_count()} CPUs; gunicorn 2 workers x 4 threads (gthread)"
     )
-    widths = [28, 9, 9, 9, 7, 8, 14]
+    widths = [28, 9, 9, 9, 7, 8, 10, 14]
     say(
         fmt_row(
-            ["page", "req/s", "p50 ms", "p99 ms", "errors", "queries", "ratio"], widths
+            [
+                "page",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "queries",
+                "ceiling",
+                "ratio",
+            ],
+            widths,
         )
     )
     say("-" * (sum(widths) + 2 * len(widths)))
-    for name, result, queries, ceiling in rows:
-        base = ceilings.get(ceiling) if ceiling else None
+    for name, result, queries, ceiling, paired in rows:
+        base = paired or (ceilings.get(ceiling) if ceiling else None)
         ratio = f"{result['rps'] / base:.0%} {ceiling}" if base else "(ceiling)"
         say(
             fmt_row(
@@ -579,6 +614,7 @@ server {{
                     f"{result['p99']:.1f}",
                     result["errors"],
                     queries,
+                    f"{paired:,.0f}" if paired else "",
                     ratio,
                 ],
                 widths,
@@ -593,23 +629,27 @@ server {{
 
 def print_targets(rows, ceilings, pages, rss) -> None:
     by_name = {name: result for name, result, *_ in rows}
-    framework = ceilings["framework"]
+    # Each page against the ceiling run paired with it (see measure()).
+    framework = {
+        name: paired or ceilings["framework"] for name, _, _, _, paired in rows
+    }
     checks = []
     for name in ("article", "home", "category", "tag"):
         result = by_name[name]
         checks.append(
             (
                 f"anonymous {name} ≥ 60% of framework ceiling, p99 < 50 ms",
-                result["rps"] >= 0.6 * framework and result["p99"] < 50,
-                f"{result['rps'] / framework:.0%}, p99 {result['p99']:.1f} ms",
+                result["rps"] >= 0.6 * framework[name] and result["p99"] < 50,
+                f"{result['rps'] / framework[name]:.0%}, p99 {result['p99']:.1f} ms",
             )
         )
-    signed = by_name[f"article, {READERS} signed in"]
+    signed_name = f"article, {READERS} signed in"
+    signed = by_name[signed_name]
     checks.append(
         (
             "signed-in article ≥ 20% of framework ceiling",
-            signed["rps"] >= 0.2 * framework,
-            f"{signed['rps'] / framework:.0%}",
+            signed["rps"] >= 0.2 * framework[signed_name],
+            f"{signed['rps'] / framework[signed_name]:.0%}",
         )
     )
     checks.append(
