@@ -74,7 +74,7 @@ class StaffAuthorFilter(admin.SimpleListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    image = ImageUploadField(label=_("featured image"), required=False)
+    image = ImageUploadField(label=_("Featured image"), required=False)
 
     # Set by ArticleAdmin.get_form on a per-request subclass.
     request = None
