@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.services import record_reading
@@ -57,6 +58,7 @@ def render_listing(request, template, queryset, **context):
     return render(request, template, context)
 
 
+@require_safe
 def home(request):
     """The front page: featured, latest, a block per menu section, most read."""
     # The same for every reader; "Most read" moves, so a minute at most.
@@ -159,12 +161,19 @@ def can_preview(user) -> bool:
     return user.is_authenticated and user.has_perm("articles.change_article")
 
 
+@require_safe
 def article_detail(request, slug):
     """An article; old slugs 301 to the current URL; staff may preview unpublished."""
     base = Article.objects.select_related(
         "category", "category__parent", "author"
     ).defer("search_vector")  # large, and only search reads it
-    article = base.published().filter(slug=slug).order_by().first()
+    if len(slug) > Article._meta.get_field("slug").max_length:
+        raise Http404("No such article")  # and no cache key from a hostile path
+    # Shared by every reader until the next content change (or scheduled
+    # article), like the page around it; the view count in it is as old as that.
+    article = versioned(
+        f"article:{slug}", lambda: base.published().filter(slug=slug).first()
+    )
     preview = False
     if article is None:
         old = ArticleSlugRedirect.objects.select_related("article").filter(
@@ -220,6 +229,7 @@ def _render_article_parts(request, article: Article, *, preview: bool) -> dict:
     }
 
 
+@require_safe
 def category_detail(request, slug):
     """A section with its sub-sections' articles."""
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
@@ -234,6 +244,7 @@ def category_detail(request, slug):
     )
 
 
+@require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return render_listing(
@@ -244,6 +255,7 @@ def tag_detail(request, slug):
     )
 
 
+@require_safe
 def author_detail(request, username):
     """A writer's page; readers who never published have none (no user listing)."""
     author = get_object_or_404(

@@ -213,7 +213,7 @@ def versioned(name: str, build, *, timeout: int | None = None):
     if value is None:
         value = build()
         timeout = min(page_timeout(version), timeout or settings.PAGE_CACHE_SECONDS)
-        if timeout >= 1:
+        if value is not None and timeout >= 1:  # a miss is not worth keeping
             cache.set(key, value, timeout)
     return value
 
