@@ -103,6 +103,16 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {"body": BodyEditorWidget}
 
+    @property
+    def media(self):
+        media = super().media + Media(css={"all": ["articles/body-editor-menubar.css"]})
+        # The editor's import map is an inline script: it carries this response's
+        # CSP nonce (reading it puts the nonce in the header). Set on the form, so
+        # every page showing it has it: the change and add pages and
+        # simple_history's revert page, which renders without render_change_form.
+        nonce = getattr(self.request, "csp_nonce", None)
+        return media if nonce is None else Media.from_media(media, nonce=nonce)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request else None
@@ -379,9 +389,6 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         context["is_scheduled"] = bool(
             obj and obj.status == Article.Status.PUBLISHED and not obj.is_public
         )
-        # The editor's import map is an inline script: it carries this
-        # response's CSP nonce (and the nonce goes into the header).
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def save_model(self, request, obj, form, change):

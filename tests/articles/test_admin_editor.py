@@ -40,6 +40,22 @@ def test_the_change_page_loads_the_editor_from_our_own_static_files(editor_clien
     assert "unsafe-inline" not in policy
 
 
+def test_the_revert_page_gives_the_import_map_its_nonce_too(editor_client):
+    # simple_history renders it without render_change_form; the form's media
+    # carries the nonce, else the browser refuses the import map and the editor.
+    article = ArticleFactory()
+    version = article.history.earliest()
+    response = editor_client.get(
+        reverse("admin:articles_article_simple_history", args=[article.pk, version.pk])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-django-prose-editor-digest=" in html
+    nonce = re.search(r'<script type="importmap" nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert "/static/articles/body-editor-menubar.css" in html
+
+
 def test_pages_without_the_editor_carry_no_nonce(client):
     article = ArticleFactory()
     response = client.get(article.get_absolute_url())

@@ -1,6 +1,7 @@
 """An editor writes and publishes an article in the admin; a reader then sees it."""
 
 import io
+import re
 
 import pytest
 from PIL import Image, ImageDraw
@@ -52,11 +53,15 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.locator("#id_title").press_sequentially("Solar farm opens on the coast")
     expect(page.locator("#id_slug")).to_have_value("solar-farm-opens-on-the-coast")
     page.fill("#id_lead", "Panels now cover the old salt flats.")
-    # The body is a rich-text editor: type, then make the next words bold.
+    # The body is a rich-text editor: type, then make the next words bold, on
+    # with the toolbar's button and off with the keyboard.
     body = page.locator(".field-body [contenteditable=true]")
+    bold = page.locator(".field-body .prose-menubar__button[title=bold]")
+    expect(bold).to_be_visible()
     body.click()
     body.press_sequentially("The plant feeds the grid ")
-    page.keyboard.press("Control+b")
+    bold.click()
+    expect(bold).to_have_class(re.compile(r"\bactive\b"))
     body.press_sequentially("from today")
     page.keyboard.press("Control+b")
     body.press_sequentially(".")
