@@ -64,3 +64,17 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+def record_csp_violations(page) -> list[str]:
+    """The Content-Security-Policy errors `page` logs from now on."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return violations

@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.e2e.conftest import record_csp_violations
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,15 +40,7 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_contain_text("Digest admin")
 
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            csp_errors.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    csp_errors = record_csp_violations(page)
     page.goto(live_server.url + "/admin/articles/article/add/")
     # Typed key by key: the admin fills the slug in on keyup.
     page.locator("#id_title").press_sequentially("Solar farm opens on the coast")

@@ -5,23 +5,11 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
+from tests.e2e.conftest import record_csp_violations
 from tests.factories import ArticleFactory, UserFactory
 from tests.security.xss import payloads
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def record_csp_violations(page) -> list[str]:
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return violations
 
 
 def sign_in_to_admin(live_server, page):
