@@ -105,7 +105,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     @property
     def media(self):
-        media = super().media + Media(css={"all": ["articles/body-editor-menubar.css"]})
+        media = super().media
         # The editor's import map is an inline script: it carries this response's
         # CSP nonce (reading it puts the nonce in the header). Set on the form, so
         # every page showing it has it: the change and add pages and

@@ -268,15 +268,12 @@ _COMPLETE_SETS_MAX = 20_000
 
 
 def rendition_set(image_field: FieldFile) -> Renditions:
-    key = (
-        getattr(image_field.storage, "location", ""),
-        image_field.name,
-        _dimensions(image_field),
-    )
+    dims = _dimensions(image_field)
+    key = (getattr(image_field.storage, "location", ""), image_field.name, dims)
     known = _complete_sets.get(key)
     if known is not None:
         return known
-    result = _find_renditions(image_field)
+    result = _find_renditions(image_field, dims)
     expected = len(RENDITION_FORMATS) * len(rendition_widths(result.width or 0))
     if result.width and len(result.webp) + len(result.jpeg) == expected:
         if len(_complete_sets) >= _COMPLETE_SETS_MAX:
@@ -285,8 +282,9 @@ def rendition_set(image_field: FieldFile) -> Renditions:
     return result
 
 
-def _find_renditions(image_field: FieldFile) -> Renditions:
-    dims = _dimensions(image_field)
+def _find_renditions(
+    image_field: FieldFile, dims: tuple[int, int] | None
+) -> Renditions:
     width, height = dims or (None, None)
     result = Renditions(src=image_field.url, width=width, height=height)
     if not dims:

@@ -48,6 +48,8 @@ class BodyEditorWidget(AdminProseEditorWidget):
     @property
     def media(self):
         return prose_editor_admin_media + Media(
-            css={"all": ["articles/tiptap-base.css"]},
+            css={
+                "all": ["articles/tiptap-base.css", "articles/body-editor-menubar.css"]
+            },
             js=[prose_editor_js, Script("articles/body-editor.js", type="module")],
         )
