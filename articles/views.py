@@ -13,7 +13,7 @@ from taggit.models import Tag
 from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
 from articles.views_count import MOST_READ_TTL, most_read
-from digest.page_cache import versioned
+from digest.page_cache import render_for_readers, versioned
 
 PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
@@ -62,12 +62,20 @@ def render_listing(request, template, queryset, **context):
 def home(request):
     """The front page: featured, latest, a block per menu section, most read."""
     # The same for every reader; "Most read" moves, so a minute at most.
-    main_html = versioned(
-        f"home:{request.get_host()}",
-        lambda: render_to_string("articles/_home_main.html", _home_context(), request),
+    return render_for_readers(
+        request,
+        "articles/home.html",
+        lambda: {
+            "main_html": versioned(
+                f"home:{request.get_host()}",
+                lambda: render_to_string(
+                    "articles/_home_main.html", _home_context(), request
+                ),
+                timeout=MOST_READ_TTL,
+            )
+        },
         timeout=MOST_READ_TTL,
     )
-    return render(request, "articles/home.html", {"main_html": main_html})
 
 
 def _home_context() -> dict:
@@ -186,26 +194,28 @@ def article_detail(request, slug):
             raise Http404("No such article")
         article = get_object_or_404(base, slug=slug)
         preview = not article.is_public
-    if request.user.is_authenticated and not preview:
-        record_reading(user=request.user, article=article)
     if preview:
-        parts = _render_article_parts(request, article, preview=True)
-    else:
-        # The same for every reader: rendered once per content version, this is
-        # most of what a signed-in reader's page would otherwise cost.
-        parts = versioned(
-            f"article-page:{request.get_host()}:{article.pk}",
-            lambda: _render_article_parts(request, article, preview=False),
-        )
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, "preview": preview, **parts},
-    )
-    if preview:
+        context = {"article": article, "preview": True}
+        context |= _render_article_parts(request, article, preview=True)
+        response = render(request, "articles/article_detail.html", context)
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
-    return response
+        return response
+    if request.user.is_authenticated:
+        record_reading(user=request.user, article=article)
+    return render_for_readers(
+        request,
+        "articles/article_detail.html",
+        lambda: {
+            "article": article,
+            "preview": False,
+            # The same for every reader: rendered once per content version.
+            **versioned(
+                f"article-page:{request.get_host()}:{article.pk}",
+                lambda: _render_article_parts(request, article, preview=False),
+            ),
+        },
+    )
 
 
 def _render_article_parts(request, article: Article, *, preview: bool) -> dict:

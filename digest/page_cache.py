@@ -21,6 +21,7 @@ every bump touches; a change made in any process (the admin's worker,
 import hashlib
 import logging
 import os
+import secrets
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -30,8 +31,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.html import escape
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
@@ -216,6 +220,48 @@ def versioned(name: str, build, *, timeout: int | None = None):
         if value is not None and timeout >= 1:  # a miss is not worth keeping
             cache.set(key, value, timeout)
     return value
+
+
+class _AnyReader:
+    """Stands in for `request.user` while a page is rendered for every reader.
+
+    The templates of shared pages may show whether a reader is signed in and
+    their name (the header's account link), nothing else of them.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, name_slot: str):
+        self.public_name = name_slot
+
+
+def render_for_readers(
+    request, template_name: str, context, *, timeout: int | None = None
+) -> HttpResponse:
+    """Render a page that is the same for every signed-in reader but their name.
+
+    The whole page is rendered once per content version (as `versioned()`
+    keeps things) with a random slot where the header shows the reader's name;
+    each request then only puts the name in, so a signed-in reader's page costs
+    little more than an anonymous one's. `context()` builds the template's
+    context, which must hold nothing of the reader. Requests with a query
+    string (forms carry it in `next`) and anonymous ones that missed the page
+    cache are rendered as usual.
+    """
+    user = request.user
+    if not user.is_authenticated or request.META.get("QUERY_STRING"):
+        return render(request, template_name, context())
+
+    def build() -> tuple[str, str]:
+        slot = f"reader-name-{secrets.token_hex(16)}"
+        page = {**context(), "user": _AnyReader(slot)}
+        return slot, render_to_string(template_name, page, request)
+
+    slot, html = versioned(
+        f"reader-page:{request.get_host()}:{request.path}", build, timeout=timeout
+    )
+    return HttpResponse(html.replace(slot, escape(user.public_name)))
 
 
 # The middleware

@@ -232,6 +232,52 @@ def test_signed_in_reader_sees_a_newly_published_related_article_at_once(
     assert "Council sets the ferry fares" in client.get("/articles/ferry-berth/").text
 
 
+@pytest.mark.parametrize("path", ["/", "/articles/ferry-berth/"])
+def test_signed_in_readers_share_one_page_but_each_sees_their_own_name(
+    site, backend, path
+):
+    first, second = Client(), Client()
+    first.force_login(UserFactory(display_name="Ada Firstreader"))
+    second.force_login(UserFactory(display_name="<b>Bo</b> & Co"))
+    with time_machine.travel(timezone.now(), tick=False):  # the header's date
+        ada = first.get(path).text
+        bo = second.get(path).text
+    assert ada.count("Ada Firstreader") == 1
+    assert "&lt;b&gt;Bo&lt;/b&gt; &amp; Co" in bo
+    assert "<b>Bo</b>" not in bo
+    assert ada.replace("Ada Firstreader", "&lt;b&gt;Bo&lt;/b&gt; &amp; Co") == bo
+
+
+def test_signed_in_reader_sees_their_new_name_at_once(client, site):
+    reader = UserFactory(display_name="Ada Reader")
+    client.force_login(reader)
+    client.get("/articles/ferry-berth/")
+    reader.display_name = "Ada Lovelace"
+    reader.save()
+    assert "Ada Lovelace" in client.get("/articles/ferry-berth/").text
+
+
+def test_signed_in_reader_with_a_query_string_gets_it_back_in_forms(client, site):
+    client.force_login(UserFactory())
+    client.get("/articles/ferry-berth/")
+    tagged = client.get("/articles/ferry-berth/?utm_source=newsletter").text
+    assert 'value="/articles/ferry-berth/?utm_source=newsletter"' in tagged
+    plain = client.get("/articles/ferry-berth/").text
+    assert "utm_source" not in plain
+
+
+def test_signed_in_reader_reopening_an_article_costs_two_queries(client, site):
+    client.force_login(UserFactory())
+    client.get("/articles/ferry-berth/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/ferry-berth/")
+    assert "Harbour council approves the ferry berth" in response.text
+    assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == [
+        '"django_session"',
+        '"accounts_user"',
+    ]
+
+
 def test_signed_in_reader_page_is_never_served_to_anonymous_readers(client, site):
     client.force_login(UserFactory(display_name="Ada Reader"))
     client.get("/")
