@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "digest.admin_apps.DigestAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -232,7 +231,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account or address is refused before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, with the user read in the session's query.
+    "accounts.auth.SessionUserBackend",
 ]
 # Two-factor sign-in (django-otp): on, the admin refuses staff who have not
 # confirmed an authenticator app and entered its code (digest/admin_site.py).
@@ -264,6 +264,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that load the signed-in user in the same query.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
