@@ -326,9 +326,12 @@ def probe(articles: int) -> dict:
                 started = time.perf_counter()
                 client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url)  # what every later request costs (caches warm)
         results[name] = {
             "url": url,
             "queries": count,
+            "warm_queries": len(warm),
             "seq_scans": scans,
             "ms": statistics.median(timings),
             "bytes": len(response.content),
@@ -647,11 +650,13 @@ def print_targets(rows, ceilings, pages, rss) -> None:
         )
     signed_name = f"article, {READERS} signed in"
     signed = by_name[signed_name]
+    warm = pages["article signed in"]["warm_queries"]
     checks.append(
         (
             "signed-in article ≥ 20% of framework ceiling",
             signed["rps"] >= 0.2 * framework[signed_name],
-            f"{signed['rps'] / framework[signed_name]:.0%}",
+            f"{signed['rps'] / framework[signed_name]:.0%}"
+            f" ({warm} {'query' if warm == 1 else 'queries'} a page once warm)",
         )
     )
     checks.append(
