@@ -1,5 +1,7 @@
 """The editors' admin: articles with workflow buttons and history, categories."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
@@ -7,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,7 +31,7 @@ from articles.images import (
     rendition_name,
     rendition_widths,
 )
-from articles.models import Article, ArticleSlugRedirect, Category
+from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.widgets import BodyEditorWidget
 from digest.page_cache import BumpsContentVersion
@@ -36,6 +39,7 @@ from digest.page_cache import BumpsContentVersion
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".
 ESTIMATE_ABOVE = 10_000
+BODY_IMAGES_SHOWN = 30  # newest first in the picker; search finds older ones
 
 
 class EstimatedCountPaginator(Paginator):
@@ -71,6 +75,14 @@ class StaffAuthorFilter(admin.SimpleListFilter):
         if value and value.isascii() and value.isdigit() and len(value) < 12:
             return queryset.filter(author_id=value)
         return queryset
+
+
+class BodyImageForm(forms.ModelForm):
+    image = ImageUploadField(label=_("Image"))
+
+    class Meta:
+        model = BodyImage
+        fields = ["image", "alt_text", "caption"]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -257,6 +269,11 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.tag_suggestions),
                 name="articles_article_tag_suggestions",
             ),
+            path(
+                "body-images/",
+                self.admin_site.admin_view(self.body_images),
+                name="articles_article_body_images",
+            ),
             *super().get_urls(),
         ]
 
@@ -276,6 +293,52 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
             .values_list("name", flat=True)[:10]
         )
         return JsonResponse({"tags": list(names)})
+
+    def body_images(self, request):
+        """The body editor's image picker: upload an image, or pick an earlier one.
+
+        Opened by the Figure dialog's "Browse…" button with a `CKEditorFuncNum`;
+        body-image-picker.js hands the chosen image back to that dialog.
+        """
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        callback = request.GET.get("CKEditorFuncNum", "")
+        if not re.fullmatch(r"-?[0-9]{1,9}", callback):
+            callback = ""  # opened by hand: nothing to insert into
+        picked = None
+        form = BodyImageForm()
+        if request.method == "POST":
+            form = BodyImageForm(request.POST, request.FILES)
+            if form.is_valid():
+                picked = form.save(commit=False)
+                picked.uploaded_by = request.user
+                picked.save()
+                make_renditions(picked.image)
+                form = BodyImageForm()
+        term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+        images = BodyImage.objects.all()
+        if term:
+            images = images.filter(
+                Q(alt_text__icontains=term) | Q(caption__icontains=term)
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Insert an image"),
+            "opts": self.model._meta,
+            "is_popup": True,
+            "form": form,
+            "images": images[:BODY_IMAGES_SHOWN],
+            "picked": picked,
+            "callback": callback,
+            "q": term,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/body_images.html", context
+        )
 
     # Lists
 
@@ -483,6 +546,55 @@ class ArticleSlugRedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(BodyImage)
+class BodyImageAdmin(admin.ModelAdmin):
+    """Images for article bodies: whoever writes articles may upload and browse
+    them; changing or deleting one (it may be in published bodies) is for
+    editors who may edit any article."""
+
+    form = BodyImageForm
+    list_display = ["preview", "alt_text", "caption", "uploaded_by", "uploaded_at"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["alt_text", "caption"]
+    readonly_fields = ["preview", "uploaded_by", "uploaded_at"]
+
+    def _writes_articles(self, request) -> bool:
+        user = request.user
+        return user.has_perm("articles.add_article") or user.has_perm(
+            "articles.change_article"
+        )
+
+    def has_module_permission(self, request):
+        return self._writes_articles(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._writes_articles(request)
+
+    def has_add_permission(self, request):
+        return self._writes_articles(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(publishing.EDIT_ANY_PERM)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(publishing.EDIT_ANY_PERM)
+
+    @admin.display(description=_("image"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" class="article-thumb">',
+            obj.thumbnail_url(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        make_renditions(obj.image)
 
 
 # taggit's own admin, so renaming or deleting a tag shows on the site at once.

@@ -315,3 +315,64 @@ class ArticleViewMark(models.Model):
 
     def __str__(self):
         return f"{self.reader} on {self.article_id} at {self.seen_at}"
+
+
+class BodyImage(models.Model):
+    """An image uploaded for use inside article bodies (the editor's "Browse…").
+
+    Bodies keep only images under MEDIA_URL (articles.sanitize), so this is how a
+    picture gets into a body: uploaded here, checked and re-encoded like a
+    featured image, then inserted as a figure with its alt text and caption.
+    """
+
+    image = models.ImageField(
+        _("image"),
+        upload_to="articles/body/%Y/%m/",
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("body image")
+        verbose_name_plural = _("body images")
+
+    def __str__(self):
+        return self.alt_text or self.image.name
+
+    def body_url(self) -> str:
+        """The URL a body uses: a width readers need (1,200 px at most), as WebP.
+
+        GIFs stay as uploaded (they may be animated).
+        """
+        from articles.images import WIDTHS, rendition_name
+
+        if not self.width or self.image.name.lower().endswith(".gif"):
+            return self.image.url
+        width = min(self.width, WIDTHS[2])
+        return self.image.storage.url(rendition_name(self.image.name, width, "webp"))
+
+    def thumbnail_url(self) -> str:
+        from articles.images import WIDTHS, rendition_name
+
+        if not self.width or self.image.name.lower().endswith(".gif"):
+            return self.image.url
+        width = min(self.width, WIDTHS[0])
+        return self.image.storage.url(rendition_name(self.image.name, width, "webp"))

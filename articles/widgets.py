@@ -1,5 +1,6 @@
 """The article body's rich-text editor: django-prose-editor, under our CSP."""
 
+from django.urls import reverse_lazy
 from django_prose_editor.widgets import (
     AdminProseEditorWidget,
     prose_editor_admin_media,
@@ -26,7 +27,8 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
-    "Figure": True,
+    # "Browse…" in the image dialog opens the picker (upload or choose).
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_article_body_images")},
     "Caption": True,
     "Image": True,
     "HTML": True,  # edit the source, for what the toolbar does not offer

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, BodyImage
 from tests.e2e.conftest import record_csp_violations
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
@@ -96,3 +96,47 @@ def test_editor_publishes_an_article_a_reader_can_open(
     assert response.status == 200
     expect(page.locator("h1")).to_contain_text("Solar farm opens on the coast")
     expect(page.locator(".article__body strong")).to_have_text("from today")
+
+
+def test_editor_uploads_a_photo_into_the_body_through_the_image_dialog(
+    live_server, page, context, tmp_path
+):
+    editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
+    editor.groups.add(role_group("Editor"))
+    article = ArticleFactory(title="Port opens new berth", body="<p>Ships dock.</p>")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "elena")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    csp_errors = record_csp_violations(page)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.locator(".field-body [contenteditable=true]").click()
+    page.locator(".field-body .prose-menubar__button[title=figure]").click()
+    dialog = page.locator("dialog[open]")
+    with context.expect_page() as opened:
+        dialog.get_by_role("button", name="Browse...").click()
+    picker = opened.value
+    picker.wait_for_load_state()
+    picker_csp = record_csp_violations(picker)
+    picker.set_input_files("#id_image", str(photo(tmp_path)))
+    picker.fill("#id_alt_text", "Sunrise over the new berth")
+    picker.fill("#id_caption", "The berth at first light.")
+    with picker.expect_event("close"):
+        picker.click("input[value='Upload and insert']")
+
+    # The dialog now holds the uploaded image's address, alt text and caption.
+    body_url = BodyImage.objects.get().body_url()
+    expect(dialog.locator("input[name=imageUrl]")).to_have_value(body_url)
+    expect(dialog.locator("input[name=altText]")).to_have_value(
+        "Sunrise over the new berth"
+    )
+    dialog.get_by_role("button", name="Insert").click()
+    expect(page.locator(f".field-body figure img[src='{body_url}']")).to_be_visible()
+    page.click("input[name=_save_draft]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert csp_errors == [] and picker_csp == []
+
+    article.refresh_from_db()
+    assert f'<img src="{body_url}" alt="Sunrise over the new berth">' in article.body
+    assert "<figcaption>The berth at first light.</figcaption>" in article.body
