@@ -105,6 +105,12 @@ def reader_client() -> Client:
     return client
 
 
+def signed_in_reader(display_name: str) -> Client:
+    client = Client()
+    client.force_login(UserFactory(display_name=display_name))
+    return client
+
+
 # Hits
 
 
@@ -236,9 +242,8 @@ def test_signed_in_reader_sees_a_newly_published_related_article_at_once(
 def test_signed_in_readers_share_one_page_but_each_sees_their_own_name(
     site, backend, path
 ):
-    first, second = Client(), Client()
-    first.force_login(UserFactory(display_name="Ada Firstreader"))
-    second.force_login(UserFactory(display_name="<b>Bo</b> & Co"))
+    first = signed_in_reader("Ada Firstreader")
+    second = signed_in_reader("<b>Bo</b> & Co")
     with time_machine.travel(timezone.now(), tick=False):  # the header's date
         ada = first.get(path).text
         bo = second.get(path).text
@@ -592,9 +597,8 @@ def test_tag_renamed_in_admin_shows_at_once(admin_client, client, site, backend)
 def test_parts_shared_by_signed_in_readers_carry_nothing_of_the_first_reader(
     site, backend, path
 ):
-    first, second = Client(), Client()
-    first.force_login(UserFactory(display_name="Ada Firstreader"))
-    second.force_login(UserFactory(display_name="Bo Secondreader"))
+    first = signed_in_reader("Ada Firstreader")
+    second = signed_in_reader("Bo Secondreader")
     assert "Ada Firstreader" in first.get(path).text  # renders the shared parts
 
     for response in (second.get(path), Client().get(path)):
