@@ -31,6 +31,7 @@ BODY_EXTENSIONS = {
     "Figure": {"pickerUrl": reverse_lazy("admin:articles_article_body_images")},
     "Caption": True,
     "Image": True,
+    "VideoEmbed": True,  # ours (body-editor.js): YouTube and Vimeo players
     "HTML": True,  # edit the source, for what the toolbar does not offer
 }
 

@@ -140,3 +140,41 @@ def test_editor_uploads_a_photo_into_the_body_through_the_image_dialog(
     article.refresh_from_db()
     assert f'<img src="{body_url}" alt="Sunrise over the new berth">' in article.body
     assert "<figcaption>The berth at first light.</figcaption>" in article.body
+
+
+def test_videos_survive_editing_and_the_toolbar_inserts_one(live_server, page, context):
+    editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
+    editor.groups.add(role_group("Editor"))
+    existing = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    article = ArticleFactory(
+        title="Harbour festival in pictures",
+        body=f'<p>The parade.</p><iframe src="{existing}" title="The parade"></iframe>',
+    )
+    context.route(
+        re.compile(r"https://(www\.youtube|player\.vimeo)"), lambda r: r.abort()
+    )
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "elena")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    csp_errors = record_csp_violations(page)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    body = page.locator(".field-body [contenteditable=true]")
+    expect(body.locator(f"iframe[src='{existing}']")).to_be_attached()
+    # A second video from the toolbar, given as the address a reader copies.
+    body.locator("p").click()
+    page.locator(".field-body .prose-menubar__button[title=video]").click()
+    dialog = page.locator("dialog[open]")
+    dialog.locator("input[name=url]").fill("https://vimeo.com/76979871")
+    dialog.locator("input[name=title]").fill("The fireworks")
+    dialog.get_by_role("button", name="Insert").click()
+    expect(body.locator("iframe")).to_have_count(2)
+    page.click("input[name=_save_draft]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert csp_errors == []
+
+    article.refresh_from_db()
+    assert f'src="{existing}"' in article.body  # kept through the edit
+    assert 'src="https://player.vimeo.com/video/76979871"' in article.body
+    assert 'title="The fireworks"' in article.body
