@@ -32,6 +32,11 @@ class SessionStore(DBStore):
 
         return Session
 
+    def _validate_session_key(self, key):
+        # Keys Django makes are 32 lowercase letters and digits; anything else
+        # (a NUL byte would make PostgreSQL refuse the query) is no session.
+        return bool(key) and 8 <= len(key) <= 40 and key.isascii() and key.isalnum()
+
     def load(self):
         _loaded_user.set(None)  # nothing from an earlier request on this thread
         if self.session_key is None:
