@@ -581,10 +581,11 @@ class BodyImageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm(publishing.EDIT_ANY_PERM)
 
-    @admin.display(description=_("image"))
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []  # nothing to show before upload
+
+    @admin.display(description=_("preview"))
     def preview(self, obj):
-        if not obj.pk:
-            return "—"
         return format_html(
             '<img src="{}" alt="" class="article-thumb">',
             obj.thumbnail_url(),

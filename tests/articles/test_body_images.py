@@ -157,3 +157,20 @@ def test_a_body_with_an_uploaded_image_shows_it_to_readers():
         f'<img src="{image.body_url()}" alt="Cranes over the harbour at dawn"' in html
     )
     assert "<figcaption>Cranes at dawn.</figcaption>" in html
+
+
+def test_an_author_may_also_add_one_from_the_body_images_list():
+    author = client_for("author")
+    response = author.post(
+        reverse("admin:articles_bodyimage_add"),
+        {"image": jpeg(size=(900, 600)), "alt_text": "Fishing boats at the quay"},
+    )
+    assert response.status_code == 302
+    image = BodyImage.objects.get()
+    assert image.uploaded_by.username == "the-author"
+    assert image.body_url().endswith(".w900.webp")  # narrower than 1,200: as is
+    assert (
+        Path(settings.MEDIA_ROOT) / image.body_url().removeprefix("/media/")
+    ).exists()
+    listing = author.get(reverse("admin:articles_bodyimage_changelist")).content
+    assert b"Fishing boats at the quay" in listing
