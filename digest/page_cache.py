@@ -253,14 +253,24 @@ def render_for_readers(
     if not user.is_authenticated or request.META.get("QUERY_STRING"):
         return render(request, template_name, context())
 
-    def build() -> tuple[str, str]:
+    def build() -> tuple[str, str] | None:
         slot = f"reader-name-{secrets.token_hex(16)}"
         page = {**context(), "user": _AnyReader(slot)}
-        return slot, render_to_string(template_name, page, request)
+        html = render_to_string(template_name, page, request)
+        if "csrfmiddlewaretoken" in html:
+            logger.warning(
+                "Not sharing %s between readers: it carries a CSRF token.",
+                request.path,
+            )
+            return None  # versioned() keeps no None
+        return slot, html
 
-    slot, html = versioned(
+    shared = versioned(
         f"reader-page:{request.get_host()}:{request.path}", build, timeout=timeout
     )
+    if shared is None:
+        return render(request, template_name, context())
+    slot, html = shared
     return HttpResponse(html.replace(slot, escape(user.public_name)))
 
 

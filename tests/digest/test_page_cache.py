@@ -1,6 +1,7 @@
 """The page cache: anonymous readers get cached pages, and every change shows at once."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from accounts.models import User
 from articles.models import Article
 from articles.publishing import publish_article, save_article, unpublish_article
 from digest.models import SiteSettings
-from digest.page_cache import bump_content_version
+from digest.page_cache import bump_content_version, render_for_readers
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -253,6 +254,26 @@ def test_signed_in_readers_share_one_page_but_each_sees_their_own_name(
     assert ada.replace("Ada Firstreader", "&lt;b&gt;Bo&lt;/b&gt; &amp; Co") == bo
 
 
+def test_a_page_with_a_csrf_token_is_never_shared_between_readers(
+    settings, tmp_path, rf
+):
+    (tmp_path / "form.html").write_text(
+        "<form>{% csrf_token %}</form><p>{{ user.public_name }}</p>"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    pages = []
+    for name in ("Ada Reader", "Bo Reader"):
+        request = rf.get("/a-form/")
+        request.user = UserFactory(display_name=name)
+        pages.append(render_for_readers(request, "form.html", dict).content.decode())
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p).group(1)
+        for p in pages
+    ]
+    assert tokens[0] != tokens[1]
+    assert "Ada Reader" in pages[0] and "Bo Reader" in pages[1]
+
+
 def test_signed_in_reader_sees_their_new_name_at_once(client, site):
     reader = UserFactory(display_name="Ada Reader")
     client.force_login(reader)
@@ -439,7 +460,7 @@ def test_change_made_in_another_process_shows_at_once(client, site):
             sys.executable,
             "-c",
             "import django; django.setup(); "
-            "from digest.page_cache import bump_content_version; "
+            "from digest.page_cache import bump_content_version, render_for_readers; "
             "bump_content_version()",
         ],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "digest.settings"},
