@@ -26,19 +26,24 @@ def photo(tmp_path):
     return path
 
 
-def test_editor_publishes_an_article_a_reader_can_open(
-    live_server, page, context, tmp_path
-):
+def sign_in_editor(live_server, page):
+    """Elena, an Editor, signed in to the admin in `page`."""
     editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
     editor.groups.add(role_group("Editor"))
-    CategoryFactory(name="Energy", slug="energy")
-    ArticleFactory(tags=["solar"])  # an existing tag to be suggested
-
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "elena")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_contain_text("Digest admin")
+    return editor
+
+
+def test_editor_publishes_an_article_a_reader_can_open(
+    live_server, page, context, tmp_path
+):
+    CategoryFactory(name="Energy", slug="energy")
+    ArticleFactory(tags=["solar"])  # an existing tag to be suggested
+    editor = sign_in_editor(live_server, page)
 
     csp_errors = record_csp_violations(page)
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -101,13 +106,8 @@ def test_editor_publishes_an_article_a_reader_can_open(
 def test_editor_uploads_a_photo_into_the_body_through_the_image_dialog(
     live_server, page, context, tmp_path
 ):
-    editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
-    editor.groups.add(role_group("Editor"))
     article = ArticleFactory(title="Port opens new berth", body="<p>Ships dock.</p>")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "elena")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in_editor(live_server, page)
 
     csp_errors = record_csp_violations(page)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
@@ -143,8 +143,6 @@ def test_editor_uploads_a_photo_into_the_body_through_the_image_dialog(
 
 
 def test_videos_survive_editing_and_the_toolbar_inserts_one(live_server, page, context):
-    editor = UserFactory(username="elena", is_staff=True, password=PASSWORD)
-    editor.groups.add(role_group("Editor"))
     existing = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     article = ArticleFactory(
         title="Harbour festival in pictures",
@@ -153,10 +151,7 @@ def test_videos_survive_editing_and_the_toolbar_inserts_one(live_server, page, c
     context.route(
         re.compile(r"https://(www\.youtube|player\.vimeo)"), lambda r: r.abort()
     )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "elena")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in_editor(live_server, page)
 
     csp_errors = record_csp_violations(page)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
