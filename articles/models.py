@@ -358,21 +358,19 @@ class BodyImage(models.Model):
         return self.alt_text or self.image.name
 
     def body_url(self) -> str:
-        """The URL a body uses: a width readers need (1,200 px at most), as WebP.
-
-        GIFs stay as uploaded (they may be animated).
-        """
-        from articles.images import WIDTHS, rendition_name
-
-        if not self.width or self.image.name.lower().endswith(".gif"):
-            return self.image.url
-        width = min(self.width, WIDTHS[2])
-        return self.image.storage.url(rendition_name(self.image.name, width, "webp"))
+        """The URL a body uses: a width readers need (1,200 px at most), as WebP."""
+        return self._rendition_url(1200)
 
     def thumbnail_url(self) -> str:
-        from articles.images import WIDTHS, rendition_name
+        return self._rendition_url(400)
+
+    def _rendition_url(self, max_width: int) -> str:
+        """The WebP rendition `max_width` wide, or the original's width when
+        narrower (articles.images makes both); GIFs stay as uploaded (they may
+        be animated)."""
+        from articles.images import rendition_name
 
         if not self.width or self.image.name.lower().endswith(".gif"):
             return self.image.url
-        width = min(self.width, WIDTHS[0])
+        width = min(self.width, max_width)
         return self.image.storage.url(rendition_name(self.image.name, width, "webp"))
