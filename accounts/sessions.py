@@ -14,10 +14,13 @@ matches the user's current one.
 from contextvars import ContextVar
 from functools import cache
 
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
 from django.utils import timezone
+
+OLD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+NEW_BACKEND = "accounts.auth.SessionUserBackend"
 
 # (user id, user) read with the session by this thread's current request.
 _loaded_user: ContextVar[tuple[str, object] | None] = ContextVar(
@@ -42,7 +45,7 @@ class SessionStore(DBStore):
         if self.session_key is None:
             return {}
         using = router.db_for_read(self.model)
-        sql, user_fields = _session_and_user_sql(using)
+        sql, user_fields, pk_index = _session_and_user_sql(using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [self.session_key, timezone.now()])
             row = cursor.fetchone()
@@ -50,26 +53,41 @@ class SessionStore(DBStore):
             self._session_key = None
             return {}
         session_data, user_values = row[0], row[1:]
-        if user_values[0] is not None:
+        if user_values[pk_index] is not None:
             user = get_user_model().from_db(using, user_fields, user_values)
             _loaded_user.set((str(user.pk), user))
-        return self.decode(session_data)
+        data = self.decode(session_data)
+        if data.get(BACKEND_SESSION_KEY) == OLD_BACKEND:
+            # Signed in before this engine: the same backend, by its new name.
+            data[BACKEND_SESSION_KEY] = NEW_BACKEND
+        return data
 
     def create_model_instance(self, data):
-        session = super().create_model_instance(data)
-        user_id = str(data.get(SESSION_KEY) or "")
-        session.user_id = int(user_id) if user_id.isdigit() else None
-        return session
+        return _with_user_id(super().create_model_instance(data), data)
+
+    async def acreate_model_instance(self, data):
+        return _with_user_id(await super().acreate_model_instance(data), data)
+
+    # Under ASGI, aload() is Django's: the user is then read by a second query.
+
+
+def _with_user_id(session, data):
+    user_id = str(data.get(SESSION_KEY) or "")
+    session.user_id = int(user_id) if user_id.isdigit() else None
+    return session
 
 
 @cache
-def _session_and_user_sql(using: str) -> tuple[str, list[str]]:
-    """SELECT session_data, <every user column> ... LEFT JOIN the user."""
+def _session_and_user_sql(using: str) -> tuple[str, list[str], int]:
+    """SELECT session_data, <every user column> ... LEFT JOIN the user.
+
+    Also the user's field names in that order (Model.from_db's), and where its
+    primary key is: NULL there means no user on the session.
+    """
     session = SessionStore.get_model_class()._meta
     user = get_user_model()._meta
     quote = connections[using].ops.quote_name
-    # The primary key first: a NULL there means no user on the session.
-    fields = sorted(user.concrete_fields, key=lambda field: not field.primary_key)
+    fields = list(user.concrete_fields)
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     sql = (
         f"SELECT s.{quote('session_data')}, {columns}"
@@ -78,7 +96,7 @@ def _session_and_user_sql(using: str) -> tuple[str, list[str]]:
         f" ON u.{quote(user.pk.column)} = s.{quote('user_id')}"
         f" WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
     )
-    return sql, [field.attname for field in fields]
+    return sql, [field.attname for field in fields], fields.index(user.pk)
 
 
 def take_loaded_user(user_id):

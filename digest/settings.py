@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "digest.admin_apps.DigestAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # For `manage.py clearsessions`; the sessions are accounts.models.Session.
+    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",

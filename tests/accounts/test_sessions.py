@@ -1,13 +1,18 @@
 """Sessions (accounts/sessions.py): a signed-in request reads its session and
 its user in one query, and every check Django makes on that user still holds."""
 
+from datetime import timedelta
+
 import pytest
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Session, User
+from accounts.sessions import SessionStore
 from tests.accounts.conftest import PASSWORD
 from tests.factories import UserFactory
 
@@ -88,13 +93,35 @@ def test_each_reader_gets_their_own_user_on_one_thread(reader):
     assert other.pk != reader.pk
 
 
-def test_session_from_before_the_user_column_still_works(reader):
-    """Sessions copied from Django's own table (migration 0003) have no user id."""
-    client = signed_in()
-    Session.objects.update(user=None)
+def test_session_from_before_this_engine_stays_signed_in(reader):
+    """Sessions copied from Django's own table (migration 0003): no user id on
+    the row, and Django's own backend named in the data."""
+    data = {
+        SESSION_KEY: str(reader.pk),
+        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        HASH_SESSION_KEY: reader.get_session_auth_hash(),
+    }
+    old = Session.objects.create(
+        session_key="oldsession0123456789abcdefghijkl",
+        session_data=SessionStore().encode(data),
+        expire_date=timezone.now() + timedelta(days=1),
+    )
+    client = Client()
+    client.cookies["sessionid"] = old.session_key
     with CaptureQueriesContext(connection) as queries:
         assert client.get(PROFILE).status_code == 200
     assert any('FROM "accounts_user"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_clearsessions_removes_expired_sessions_only(reader):
+    current = signed_in().cookies["sessionid"].value
+    Session.objects.create(
+        session_key="expired0123456789abcdefghijklmno",
+        session_data=SessionStore().encode({"x": 1}),
+        expire_date=timezone.now() - timedelta(seconds=1),
+    )
+    call_command("clearsessions")
+    assert list(Session.objects.values_list("session_key", flat=True)) == [current]
 
 
 @pytest.mark.parametrize(
