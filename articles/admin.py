@@ -7,14 +7,16 @@ from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset import Media
@@ -75,6 +77,16 @@ class StaffAuthorFilter(admin.SimpleListFilter):
         if value and value.isascii() and value.isdigit() and len(value) < 12:
             return queryset.filter(author_id=value)
         return queryset
+
+
+def save_body_image(image: BodyImage, uploaded_by=None) -> BodyImage:
+    """Store an uploaded body image with its renditions, or neither."""
+    if uploaded_by is not None:
+        image.uploaded_by = uploaded_by
+    with transaction.atomic():
+        image.save()
+        make_renditions(image.image)
+    return image
 
 
 class BodyImageForm(forms.ModelForm):
@@ -309,16 +321,20 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         callback = request.GET.get("CKEditorFuncNum", "")
         if not re.fullmatch(r"-?[0-9]{1,9}", callback):
             callback = ""  # opened by hand: nothing to insert into
-        picked = None
         form = BodyImageForm()
         if request.method == "POST":
             form = BodyImageForm(request.POST, request.FILES)
             if form.is_valid():
-                picked = form.save(commit=False)
-                picked.uploaded_by = request.user
-                picked.save()
-                make_renditions(picked.image)
-                form = BodyImageForm()
+                image = save_body_image(form.save(commit=False), request.user)
+                # Then GET (a reload does not upload it again), which inserts it.
+                query = urlencode({"CKEditorFuncNum": callback, "picked": image.pk})
+                return redirect(f"{request.path}?{query}")
+        picked_id = request.GET.get("picked", "")
+        picked = (
+            BodyImage.objects.filter(pk=int(picked_id)).first()
+            if picked_id.isascii() and picked_id.isdigit() and len(picked_id) < 10
+            else None
+        )
         term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
         images = BodyImage.objects.all()
         if term:
@@ -592,10 +608,7 @@ class BodyImageAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        make_renditions(obj.image)
+        save_body_image(obj, None if change else request.user)
 
 
 # taggit's own admin, so renaming or deleting a tag shows on the site at once.

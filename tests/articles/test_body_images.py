@@ -54,9 +54,13 @@ def test_the_editor_offers_browse_in_its_image_dialog():
 
 
 def test_uploaded_image_is_handed_to_the_editor_and_stored_clean():
-    response = upload(client_for("author"), caption="The new container cranes.")
-    assert response.status_code == 200
+    author = client_for("author")
+    response = upload(author, caption="The new container cranes.")
     image = BodyImage.objects.get()
+    # Redirected (a reload does not upload it again) to the page that inserts it.
+    assert response.status_code == 302
+    assert response.url == f"{PICKER}?CKEditorFuncNum=-1&picked={image.pk}"
+    response = author.get(response.url)
     assert image.uploaded_by.username == "the-author"
     assert (image.width, image.height) == (1600, 900)
     html = response.content.decode()
@@ -86,7 +90,16 @@ def test_the_picker_lists_earlier_images_and_searches_them():
 
 @pytest.mark.parametrize(
     "query",
-    ["q=%00", "q=" + "x" * 10_000, "CKEditorFuncNum=%22%3E%3Cscript%3E", "q=%F0%9F"],
+    [
+        "q=%00",
+        "q=" + "x" * 10_000,
+        "CKEditorFuncNum=%22%3E%3Cscript%3E",
+        "q=%F0%9F",
+        "picked=-1",
+        "picked=%00",
+        "picked=99999999999999999999",
+        "picked=%C2%B9",
+    ],
 )
 def test_odd_query_strings_get_the_picker_not_an_error(query):
     response = client_for("editor").get(f"{PICKER}?{query}")
@@ -123,8 +136,12 @@ def test_who_may_upload_body_images(role, status):
     client = client_for(role)
     assert client.get(PICKER).status_code == status
     response = upload(client)
-    assert response.status_code == status
     assert BodyImage.objects.exists() == (status == 200)
+    if status == 200:
+        assert response.status_code == 302
+        assert "picked=" in response.url
+    else:
+        assert response.status_code == status
 
 
 def test_authors_browse_body_images_but_only_editors_delete_them():
