@@ -172,15 +172,18 @@ def can_preview(user) -> bool:
 @require_safe
 def article_detail(request, slug):
     """An article; old slugs 301 to the current URL; staff may preview unpublished."""
-    base = Article.objects.select_related(
-        "category", "category__parent", "author"
-    ).defer("search_vector")  # large, and only search reads it
     if len(slug) > Article._meta.get_field("slug").max_length:
         raise Http404("No such article")  # and no cache key from a hostile path
+
+    def base():
+        return Article.objects.select_related(
+            "category", "category__parent", "author"
+        ).defer("search_vector")  # large, and only search reads it
+
     # Shared by every reader until the next content change (or scheduled
     # article), like the page around it; the view count in it is as old as that.
     article = versioned(
-        f"article:{slug}", lambda: base.published().filter(slug=slug).first()
+        f"article:{slug}", lambda: base().published().filter(slug=slug).first()
     )
     preview = False
     if article is None:
@@ -192,7 +195,7 @@ def article_detail(request, slug):
             return redirect(moved.article, permanent=True)
         if not can_preview(request.user):
             raise Http404("No such article")
-        article = get_object_or_404(base, slug=slug)
+        article = get_object_or_404(base(), slug=slug)
         preview = not article.is_public
     if preview:
         context = {"article": article, "preview": True}
