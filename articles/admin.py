@@ -85,7 +85,8 @@ def save_body_image(image: BodyImage, uploaded_by=None) -> BodyImage:
         image.uploaded_by = uploaded_by
     with transaction.atomic():
         image.save()
-        make_renditions(image.image)
+        if image.has_renditions:
+            make_renditions(image.image)
     return image
 
 

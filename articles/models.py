@@ -357,6 +357,11 @@ class BodyImage(models.Model):
     def __str__(self):
         return self.alt_text or self.image.name
 
+    @property
+    def has_renditions(self) -> bool:
+        """GIFs are used as uploaded (they may be animated); others resized."""
+        return bool(self.width) and not self.image.name.lower().endswith(".gif")
+
     def body_url(self) -> str:
         """The URL a body uses: a width readers need (1,200 px at most), as WebP."""
         return self._rendition_url(1200)
@@ -366,11 +371,10 @@ class BodyImage(models.Model):
 
     def _rendition_url(self, max_width: int) -> str:
         """The WebP rendition `max_width` wide, or the original's width when
-        narrower (articles.images makes both); GIFs stay as uploaded (they may
-        be animated)."""
+        narrower (articles.images makes both)."""
         from articles.images import rendition_name
 
-        if not self.width or self.image.name.lower().endswith(".gif"):
+        if not self.has_renditions:
             return self.image.url
         width = min(self.width, max_width)
         return self.image.storage.url(rendition_name(self.image.name, width, "webp"))

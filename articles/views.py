@@ -61,19 +61,21 @@ def render_listing(request, template, queryset, **context):
 @require_safe
 def home(request):
     """The front page: featured, latest, a block per menu section, most read."""
+
     # The same for every reader; "Most read" moves, so a minute at most.
+    def main_html():
+        return versioned(
+            f"home:{request.get_host()}",
+            lambda: render_to_string(
+                "articles/_home_main.html", _home_context(), request
+            ),
+            timeout=MOST_READ_TTL,
+        )
+
     return render_for_readers(
         request,
         "articles/home.html",
-        lambda: {
-            "main_html": versioned(
-                f"home:{request.get_host()}",
-                lambda: render_to_string(
-                    "articles/_home_main.html", _home_context(), request
-                ),
-                timeout=MOST_READ_TTL,
-            )
-        },
+        lambda: {"main_html": main_html()},
         timeout=MOST_READ_TTL,
     )
 
