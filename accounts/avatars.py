@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from articles.images import validate_image_upload
+from digest.images import validate_image_upload
 
 SIZE = (256, 256)
 

@@ -27,15 +27,15 @@ from taggit.models import Tag
 from accounts.models import User
 from articles import publishing
 from articles.charts import daily_views_svg
-from articles.images import (
+from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
+from articles.search import SEARCH_CONFIG, refresh_search_vector
+from articles.widgets import BodyEditorWidget
+from digest.images import (
     ImageUploadField,
     make_renditions,
     rendition_name,
     rendition_widths,
 )
-from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
-from articles.search import SEARCH_CONFIG, refresh_search_vector
-from articles.widgets import BodyEditorWidget
 from digest.page_cache import BumpsContentVersion
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's

@@ -22,9 +22,9 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from articles.images import clean_upload, make_renditions
 from articles.models import Article, ArticleDailyViews, Category
 from articles.search import refresh_search_vector
+from digest.images import clean_upload, make_renditions
 from digest.models import Page, SiteSettings, UsefulLink
 
 DEMO_PASSWORD = "demo-password-2026"

@@ -17,8 +17,8 @@ from taggit.models import Tag
 from accounts.models import User
 from articles import demo
 from articles.models import Article, Category, TaggedArticle
-from articles.sanitize import clean_html, reading_minutes
 from articles.search import refresh_all_search_vectors
+from digest.sanitize import clean_html, reading_minutes
 
 BATCH = 5_000
 PREFIX = "archive-"

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.sanitize import clean_html, reading_minutes
+from digest.sanitize import clean_html, reading_minutes
 
 
 class Category(models.Model):
@@ -320,7 +320,7 @@ class ArticleViewMark(models.Model):
 class BodyImage(models.Model):
     """An image uploaded for use inside article bodies (the editor's "Browse…").
 
-    Bodies keep only images under MEDIA_URL (articles.sanitize), so this is how a
+    Bodies keep only images under MEDIA_URL (digest.sanitize), so this is how a
     picture gets into a body: uploaded here, checked and re-encoded like a
     featured image, then inserted as a figure with its alt text and caption.
     """
@@ -371,8 +371,8 @@ class BodyImage(models.Model):
 
     def _rendition_url(self, max_width: int) -> str:
         """The WebP rendition `max_width` wide, or the original's width when
-        narrower (articles.images makes both)."""
-        from articles.images import rendition_name
+        narrower (digest.images makes both)."""
+        from digest.images import rendition_name
 
         if not self.has_renditions:
             return self.image.url

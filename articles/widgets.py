@@ -8,7 +8,7 @@ from django_prose_editor.widgets import (
 )
 from js_asset import Media, Script
 
-# What the editor offers: the part of articles.sanitize's allowlist a newsroom
+# What the editor offers: the part of digest.sanitize's allowlist a newsroom
 # writes with. Saved HTML still goes through that allowlist.
 BODY_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from articles.images import ImageUploadField
+from digest.images import ImageUploadField
 from digest.models import Page, SiteSettings, UsefulLink
 from digest.page_cache import BumpsContentVersion
 

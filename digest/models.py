@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.sanitize import clean_html
+from digest.sanitize import clean_html
 
 
 class Page(models.Model):

@@ -15,7 +15,7 @@ Arguments, all but the first optional and keyword-only:
 
 It renders a WebP `<source srcset>` and a JPEG `<img srcset sizes width height alt
 loading decoding="async">` from the renditions made in the write path
-(`articles.images.make_renditions`). Missing renditions are never made here: the
+(`digest.images.make_renditions`). Missing renditions are never made here: the
 original file is used instead. Width and height come from the model's dimension
 fields (`image_width`/`image_height` on Article), so rendering reads no image file.
 """
@@ -24,7 +24,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.images import rendition_set
+from digest.images import rendition_set
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import sanitize
 from articles.templatetags.article_images import picture
+from digest import sanitize
 
 register = template.Library()
 

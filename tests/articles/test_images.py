@@ -11,8 +11,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles.images import make_renditions, renditions
 from articles.models import Article
+from digest.images import make_renditions, renditions
 from tests.factories import CategoryFactory, UserFactory, image_bytes, role_group
 
 pytestmark = pytest.mark.django_db

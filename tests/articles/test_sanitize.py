@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from articles.sanitize import clean_html
+from digest.sanitize import clean_html
 from tests.factories import ArticleFactory, PageFactory
 
 HOSTILE = [

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from articles.images import ImageUploadField
+from digest.images import ImageUploadField
 from tests.factories import UserFactory, image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ const EMPTY = /^<(\w+)(\s[^>]*)?><\/\1>$/i;
 
 // The embed address of a YouTube or Vimeo video, from the address a reader
 // copies (watch, share, shorts) or an embed address; "" for anything else.
-// The same hosts as articles/sanitize.py's IFRAME_HOSTS.
+// The same hosts as digest/sanitize.py's IFRAME_HOSTS.
 function videoEmbedUrl(value) {
   let url;
   try {
