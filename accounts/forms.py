@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import ratelimit
+from accounts import limits
 from accounts.avatars import process_avatar
 from accounts.models import User
 
@@ -108,7 +108,7 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args, request=None, **kwargs):
         email = self.cleaned_data["email"]
-        if request is not None and not ratelimit.allow_email(
+        if request is not None and not limits.allow_email(
             request, purpose="reset", address=email
         ):
             return

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import ratelimit, services
+from accounts import limits, services
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
@@ -96,7 +96,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not ratelimit.allow_email(request, purpose="signup", address=email):
+        if not limits.allow_email(request, purpose="signup", address=email):
             form.add_error(
                 None, _("Too many sign-ups from here. Please try again in an hour.")
             )
@@ -140,7 +140,7 @@ def resend_confirmation(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if ratelimit.allow_email(request, purpose="confirm", address=email):
+        if limits.allow_email(request, purpose="confirm", address=email):
             user = User.objects.filter(
                 email__iexact=email, email_verified_at__isnull=True, is_active=True
             ).first()
@@ -224,9 +224,7 @@ def email_change(request):
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
         taken = User.objects.filter(email__iexact=new_email).exists()
-        allowed = ratelimit.allow_email(
-            request, purpose="email_change", address=new_email
-        )
+        allowed = limits.allow_email(request, purpose="email_change", address=new_email)
         if allowed and not taken:
             services.send_email_change_link(
                 request=request, user=request.user, new_email=new_email

@@ -109,3 +109,25 @@ class SiteSettings(models.Model):
             ("LinkedIn", self.linkedin_url),
         ]
         return [(name, url) for name, url in links if url]
+
+
+class RateLimitWindow(models.Model):
+    """How often one key was used in one window of one limit (digest/ratelimit.py)."""
+
+    scope = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key_hash", "window_start"],
+                name="digest_ratelimit_window_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="digest_ratelimit_expiry")]
+
+    def __str__(self):
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

@@ -246,7 +246,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "accounts.auth.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"  # honours NUM_PROXIES
+AXES_CLIENT_IP_CALLABLE = "digest.net.client_ip"  # honours NUM_PROXIES
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False

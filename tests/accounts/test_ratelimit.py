@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import ratelimit
+from accounts import limits
 from accounts.models import User
 from tests.accounts.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -18,10 +18,10 @@ def test_reset_emails_to_one_address_stop_after_the_limit_with_the_same_answer(
         client.post(
             "/accounts/password-reset/", {"email": "reader@example.org"}, follow=True
         )
-        for _ in range(ratelimit.EMAILS_PER_ADDRESS + 2)
+        for _ in range(limits.EMAILS_PER_ADDRESS + 2)
     ]
 
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_ADDRESS
+    assert len(mailoutbox) == limits.EMAILS_PER_ADDRESS
     assert len({a.content for a in answers}) == 1
     assert all(
         a.redirect_chain[-1][0] == "/accounts/password-reset/sent/" for a in answers
@@ -29,15 +29,15 @@ def test_reset_emails_to_one_address_stop_after_the_limit_with_the_same_answer(
 
 
 def test_reset_emails_from_one_client_stop_after_the_limit(client, mailoutbox):
-    for n in range(ratelimit.EMAILS_PER_CLIENT + 2):
+    for n in range(limits.EMAILS_PER_CLIENT + 2):
         UserFactory(email=f"r{n}@example.org")
         client.post("/accounts/password-reset/", {"email": f"r{n}@example.org"})
 
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_CLIENT
+    assert len(mailoutbox) == limits.EMAILS_PER_CLIENT
 
 
 def test_another_client_is_not_held_back_by_the_first(client, mailoutbox):
-    for n in range(ratelimit.EMAILS_PER_CLIENT):
+    for n in range(limits.EMAILS_PER_CLIENT):
         client.post(
             "/accounts/password-reset/",
             {"email": f"x{n}@example.org"},
@@ -55,7 +55,7 @@ def test_another_client_is_not_held_back_by_the_first(client, mailoutbox):
 
 
 def test_unknown_addresses_count_too_so_limits_reveal_nothing(client, mailoutbox):
-    for _ in range(ratelimit.EMAILS_PER_ADDRESS):
+    for _ in range(limits.EMAILS_PER_ADDRESS):
         client.post("/accounts/password-reset/", {"email": "later@example.org"})
     UserFactory(email="later@example.org")
 
@@ -71,15 +71,15 @@ def test_resend_confirmation_is_limited_per_address(client, mailoutbox):
         client.post(
             "/accounts/confirm/resend/", {"email": "slow@example.org"}, follow=True
         )
-        for _ in range(ratelimit.EMAILS_PER_ADDRESS + 2)
+        for _ in range(limits.EMAILS_PER_ADDRESS + 2)
     ]
 
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_ADDRESS
+    assert len(mailoutbox) == limits.EMAILS_PER_ADDRESS
     assert len({a.content for a in answers}) == 1
 
 
 def test_sign_ups_from_one_client_are_limited(client, mailoutbox):
-    for n in range(ratelimit.EMAILS_PER_CLIENT + 1):
+    for n in range(limits.EMAILS_PER_CLIENT + 1):
         response = client.post(
             "/accounts/signup/",
             {
@@ -93,22 +93,21 @@ def test_sign_ups_from_one_client_are_limited(client, mailoutbox):
     assert response.status_code == 200
     assert "Too many sign-ups from here" in response.content.decode()
     assert (
-        User.objects.filter(email__startswith="new").count()
-        == ratelimit.EMAILS_PER_CLIENT
+        User.objects.filter(email__startswith="new").count() == limits.EMAILS_PER_CLIENT
     )
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_CLIENT
+    assert len(mailoutbox) == limits.EMAILS_PER_CLIENT
 
 
 def test_limits_end_with_their_window(client, reader, mailoutbox, time_machine):
     time_machine.move_to(timezone.now())
-    for _ in range(ratelimit.EMAILS_PER_ADDRESS + 1):
+    for _ in range(limits.EMAILS_PER_ADDRESS + 1):
         client.post("/accounts/password-reset/", {"email": "reader@example.org"})
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_ADDRESS
+    assert len(mailoutbox) == limits.EMAILS_PER_ADDRESS
 
     time_machine.move_to(timezone.now() + timedelta(minutes=61))
     client.post("/accounts/password-reset/", {"email": "reader@example.org"})
 
-    assert len(mailoutbox) == ratelimit.EMAILS_PER_ADDRESS + 1
+    assert len(mailoutbox) == limits.EMAILS_PER_ADDRESS + 1
 
 
 def test_behind_a_proxy_clients_are_told_apart_by_forwarded_address(
