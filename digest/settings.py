@@ -49,8 +49,28 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 
+# Django's own deploy check (security.W009): a key shorter or plainer than this can
+# be guessed, and with it sessions and password-reset links forged.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if (
+        key
+        and not DEBUG
+        and (
+            len(key) < SECRET_KEY_MIN_LENGTH
+            or len(set(key)) < SECRET_KEY_MIN_UNIQUE
+            or key.startswith("django-insecure")
+        )
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters, e.g. from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`"
+        )
     if key:
         return key
     if not DEBUG:
