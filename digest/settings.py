@@ -324,6 +324,16 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Uploads
+#
+# MAX_IMAGE_PIXELS: an uploaded image (all frames of an animated GIF together) with
+# more pixels is refused from its header, before decoding; a decoded picture takes
+# 3-4 bytes a pixel, so the default keeps one upload near 100 MB of memory. Pillow's
+# own decompression-bomb guard is set from it too (digest/apps.py).
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
+if MAX_IMAGE_PIXELS < 1_000_000:
+    raise ImproperlyConfigured("MAX_IMAGE_PIXELS must be at least 1000000")
+
 # Email
 #
 # EMAIL_BACKEND: file (var/mail, the default with DEBUG on), console, or smtp
