@@ -129,6 +129,22 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {"body": BodyEditorWidget}
 
+    def clean_tags(self):
+        """Refuse a tag name longer than the tag table takes (else a database error)."""
+        names = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        for name in names:
+            if len(name) > limit:
+                raise ValidationError(
+                    _(
+                        "Each tag may be at most %(limit)s characters; "
+                        "“%(start)s…” has %(length)s."
+                    ),
+                    code="tag_too_long",
+                    params={"limit": limit, "start": name[:30], "length": len(name)},
+                )
+        return names
+
     @property
     def media(self):
         media = super().media

@@ -7,8 +7,8 @@ from django.urls import reverse
 from lxml import etree, html
 from taggit.models import Tag
 
-from articles.models import ArticleTag
-from tests.factories import ArticleFactory, UserFactory, role_group
+from articles.models import Article, ArticleTag
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,26 @@ def test_migration_gives_existing_tags_routable_unique_slugs(client):
     for name, slug in slugs.items():
         assert tag_link(page.content, name) == f"/tag/{slug}/"
         assert client.get(f"/tag/{slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("tags", ["x" * 101, "ok, " + "Qarabağ " * 20])
+def test_a_tag_name_too_long_is_a_form_error_on_the_article(editor_client, tags):
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Ferry resumes",
+            "slug": "ferry-resumes",
+            "lead": "",
+            "body": "<p>Boats again.</p>",
+            "category": CategoryFactory().pk,
+            "tags": tags,
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "at most 100 characters" in " ".join(errors["tags"])
+    assert not Article.objects.exists()
+    assert not Tag.objects.exists()
