@@ -100,9 +100,10 @@ def validate_image_upload(file) -> None:
                 )
             if width * height > settings.MAX_IMAGE_PIXELS:
                 raise too_many_pixels(width, height)
-            # Counting frames reads their headers, not their pixels. Every frame
-            # is decoded when the animation is re-encoded, so all count.
-            frames = getattr(image, "n_frames", 1)
+            # Counting frames reads their headers, not their pixels. Every frame of
+            # a GIF is decoded when it is re-encoded, so all count (other formats
+            # keep their first frame only).
+            frames = getattr(image, "n_frames", 1) if kind == "GIF" else 1
             if width * height * frames > settings.MAX_IMAGE_PIXELS:
                 raise too_many_pixels(width, height, frames)
             image.verify()
