@@ -14,7 +14,7 @@ SIZE = (256, 256)
 
 def process_avatar(upload) -> ContentFile:
     """Validate an uploaded image and return a 256×256 WebP without metadata."""
-    # JPEG/PNG/WebP/GIF as Pillow reads it, at most 20 MB and 40 megapixels judged
+    # JPEG/PNG/WebP/GIF as Pillow reads it, at most 20 MB and MAX_IMAGE_PIXELS judged
     # from the header before any pixel is decoded, then Image.verify().
     validate_image_upload(upload)
     upload.seek(0)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +29,7 @@ from articles import publishing
 from articles.charts import daily_views_svg
 from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
+from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
 from articles.widgets import BodyEditorWidget
 from digest.images import (
     ImageUploadField,
@@ -127,6 +128,22 @@ class ArticleAdminForm(forms.ModelForm):
             "is_featured",
         ]
         widgets = {"body": BodyEditorWidget}
+
+    def clean_tags(self):
+        """Refuse a tag name longer than the tag table takes (else a database error)."""
+        names = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        for name in names:
+            if len(name) > limit:
+                raise ValidationError(
+                    _(
+                        "Each tag may be at most %(limit)s characters; "
+                        "“%(start)s…” has %(length)s."
+                    ),
+                    code="tag_too_long",
+                    params={"limit": limit, "start": name[:30], "length": len(name)},
+                )
+        return names
 
     @property
     def media(self):
@@ -612,10 +629,47 @@ class BodyImageAdmin(admin.ModelAdmin):
         save_body_image(obj, None if change else request.user)
 
 
+class TagAdminForm(forms.ModelForm):
+    # taggit's field takes Unicode slugs; the tag route takes ASCII (articles.tags).
+    slug = forms.SlugField(
+        label=_("slug"),
+        max_length=SLUG_MAX,
+        required=False,
+        help_text=_(
+            "Letters a-z, digits, hyphens and underscores. "
+            "Leave empty to make one from the name."
+        ),
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        name = self.cleaned_data.get("name")
+        if slug or not name:
+            return slug
+        base = tag_slug(name)
+        taken = Tag.objects.exclude(pk=self.instance.pk).filter(slug__startswith=base)
+        return unique_tag_slug(name, set(taken.values_list("slug", flat=True)))
+
+
 # taggit's own admin, so renaming or deleting a tag shows on the site at once.
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(BumpsContentVersion, TaggitTagAdmin):
-    pass
+    form = TagAdminForm
+
+    # taggit's "Merge selected tags" moves only taggit's generic tagged items,
+    # never TaggedArticle rows, and makes its new tag with taggit's Unicode slug:
+    # for articles it would do nothing but fail. Not offered.
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request):
+        raise Http404("Merging tags is not available")

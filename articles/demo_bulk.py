@@ -11,12 +11,10 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
-from taggit.models import Tag
 
 from accounts.models import User
 from articles import demo
-from articles.models import Article, Category, TaggedArticle
+from articles.models import Article, ArticleTag, Category, TaggedArticle
 from articles.search import refresh_all_search_vectors
 from digest.sanitize import clean_html, reading_minutes
 
@@ -119,10 +117,7 @@ def load_bulk_articles(target: int, progress: Callable[[str], None] = print) -> 
             for name in tags
         }
     )
-    tags = [
-        Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
-        for name in tag_names
-    ]
+    tags = [ArticleTag.objects.get_or_create(name=name)[0] for name in tag_names]
     now = timezone.now()
     created = 0
     rebuilt = [i for i in Article._meta.indexes if i.name in REBUILT_INDEXES]

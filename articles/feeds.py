@@ -2,6 +2,7 @@
 
 import copy
 import mimetypes
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,13 @@ from articles.models import Article, Category
 from digest.context_processors import get_chrome
 
 FEED_SIZE = 30
+# Characters XML 1.0 cannot carry: Django's feed writer raises on them (a 500).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    """`text` as a feed can carry it: without the control characters XML refuses."""
+    return _NOT_XML.sub("", text)
 
 
 class LatestArticlesFeed(Feed):
@@ -30,13 +38,19 @@ class LatestArticlesFeed(Feed):
         return get_chrome().settings.site_name
 
     def title(self, obj=None):
-        return self.site_name()
+        return plain(self.site_name())
 
     def link(self, obj=None):
         return "/"
 
-    def description(self, obj=None):
+    def channel_text(self, obj=None) -> str:
+        """What the feed is about, as plain text (the tagline, editor-controlled)."""
         return get_chrome().settings.tagline or _("The latest articles")
+
+    def description(self, obj=None):
+        # Readers treat an RSS channel description as HTML; ours is plain text,
+        # so it is escaped once more and markup in it shows literally.
+        return escape(plain(self.channel_text(obj)))
 
     def feed_url(self, obj=None):
         return self.request.path
@@ -53,14 +67,14 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return plain(item.title)
 
     def item_description(self, item):
         # Readers treat the description as HTML; the lead is plain text.
-        return escape(item.lead)
+        return escape(plain(item.lead))
 
     def item_author_name(self, item):
-        return item.byline_text or None
+        return plain(item.byline_text) or None
 
     def item_author_link(self, item):
         return (
@@ -70,7 +84,7 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_categories(self, item):
-        return [item.category.name, *(tag.name for tag in item.tags.all())]
+        return [plain(item.category.name), *(plain(t.name) for t in item.tags.all())]
 
     def item_pubdate(self, item):
         return item.published_at
@@ -96,7 +110,8 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj=None):
-        return self.description(obj)
+        # Atom's <subtitle> without a type is text: readers show it as written.
+        return plain(self.channel_text(obj))
 
 
 class CategoryFeed(LatestArticlesFeed):
@@ -106,12 +121,12 @@ class CategoryFeed(LatestArticlesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, obj=None):
-        return f"{obj.name} – {self.site_name()}"
+        return plain(f"{obj.name} – {self.site_name()}")
 
     def link(self, obj=None):
         return obj.get_absolute_url()
 
-    def description(self, obj=None):
+    def channel_text(self, obj=None) -> str:
         return obj.description or _("The latest articles in %(name)s") % {
             "name": obj.name
         }

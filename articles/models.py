@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
+from articles.tags import tag_slug
 from digest.sanitize import clean_html, reading_minutes
 
 
@@ -60,7 +61,26 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+class ArticleTag(Tag):
+    """taggit's Tag (same table) with our slug rule, so every tag page has a route."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def slugify(self, tag, i=None):
+        # taggit calls this with i = 1, 2, ... when the slug is taken.
+        return tag_slug(tag, 1 if i is None else i + 1)
+
+
 class TaggedArticle(TaggedItemBase):
+    # Tags made through `article.tags` are ArticleTags: they get our slugs.
+    tag = models.ForeignKey(
+        ArticleTag,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_items",
+    )
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )

@@ -4,14 +4,19 @@ The write path (admin save, demo loader) calls, in order:
 
 - `ImageUploadField` (a form field) or `validate_image_upload(file)`: refuses anything
   but JPEG, PNG, WebP or GIF as Pillow reads it (never the extension), files over
-  `MAX_BYTES`, and images over `MAX_PIXELS` judged from the header alone, before any
-  pixel is decoded; `Image.verify()` then catches truncated files.
+  `MAX_BYTES`, and images over `settings.MAX_IMAGE_PIXELS` (all frames of an
+  animation together) judged from the header alone, before any pixel is decoded;
+  `Image.verify()` then catches truncated files.
 - `clean_upload(file)`: applies the EXIF orientation and re-encodes, which drops EXIF
-  (GPS included) and any other metadata.
+  (GPS included), comments and any other metadata, and anything after the image
+  data; animated GIFs are re-encoded frame by frame and stay animated.
 - `make_renditions(image_field)`: writes each width in `WIDTHS` that is not wider than
   the original (plus the original width when it is narrower than the largest) as
   WebP and JPEG next to the original: `photo.jpg` gets `photo.w800.webp`,
-  `photo.w800.jpg`, ... Existing files are kept, so it runs once per image.
+  `photo.w800.jpg`, ... Existing files are kept, so it runs once per image. Memory
+  stays bounded: a JPEG is decoded straight at 1/2, 1/4 or 1/8 of its size
+  (`Image.draft`), other formats are reduced once to the largest width before
+  anything else, and every width is made from that (`bench/image_memory.py`).
 
 Reading: `renditions(image_field)` returns srcset data and falls back to the
 original URL for widths whose file is missing; it never creates files. The
@@ -23,17 +28,55 @@ import posixpath
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+# deploy/nginx.conf's client_max_body_size is this plus room for the form's fields.
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 WIDTHS = (400, 800, 1200, 1600)
 RENDITION_FORMATS = (("webp", "WEBP"), ("jpg", "JPEG"))
+
+
+def megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".removesuffix(".0")
+
+
+def too_many_pixels(width: int, height: int, frames: int = 1) -> ValidationError:
+    limit = megapixels(settings.MAX_IMAGE_PIXELS)
+    if frames > 1:
+        return ValidationError(
+            _(
+                "The animation has %(frames)s frames of %(width)s×%(height)s pixels, "
+                "%(total)s megapixels in all; images may have at most %(limit)s "
+                "megapixels."
+            ),
+            code="image_too_large",
+            params={
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "total": megapixels(width * height * frames),
+                "limit": limit,
+            },
+        )
+    return ValidationError(
+        _(
+            "The image is %(width)s×%(height)s pixels (%(total)s megapixels); "
+            "images may have at most %(limit)s megapixels."
+        ),
+        code="image_too_large",
+        params={
+            "width": width,
+            "height": height,
+            "total": megapixels(width * height),
+            "limit": limit,
+        },
+    )
 
 
 def validate_image_upload(file) -> None:
@@ -55,24 +98,27 @@ def validate_image_upload(file) -> None:
                 raise ValidationError(
                     _("Upload a JPEG, PNG, WebP or GIF image."), code="image_format"
                 )
-            if width * height > MAX_PIXELS:
-                raise ValidationError(
-                    _(
-                        "The image is %(width)s×%(height)s pixels; images may have "
-                        "at most 40 megapixels."
-                    ),
-                    code="image_too_large",
-                    params={"width": width, "height": height},
-                )
+            if width * height > settings.MAX_IMAGE_PIXELS:
+                raise too_many_pixels(width, height)
+            # Counting frames reads their headers, not their pixels. Every frame of
+            # a GIF is decoded when it is re-encoded, so all count (other formats
+            # keep their first frame only).
+            frames = getattr(image, "n_frames", 1) if kind == "GIF" else 1
+            if width * height * frames > settings.MAX_IMAGE_PIXELS:
+                raise too_many_pixels(width, height, frames)
             image.verify()
     except Image.DecompressionBombError:
         raise ValidationError(
-            _("The image has too many pixels; images may have at most 40 megapixels."),
+            _(
+                "The image has too many pixels; images may have at most %(limit)s "
+                "megapixels."
+            ),
             code="image_too_large",
+            params={"limit": megapixels(settings.MAX_IMAGE_PIXELS)},
         ) from None
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
             _(
                 "This file is not a JPEG, PNG, WebP or GIF image, or it is damaged. "
@@ -84,23 +130,28 @@ def validate_image_upload(file) -> None:
         file.seek(0)
 
 
+ENCODER_OPTIONS = {
+    "JPEG": {"quality": 88, "optimize": True, "progressive": True},
+    # zlib's default level: `optimize` takes seconds on a large picture.
+    "PNG": {"compress_level": 6},
+    "WEBP": {"quality": 85, "method": 4},
+    "GIF": {},
+}
+
+
 def clean_upload(file, name: str | None = None) -> ContentFile:
     """Re-encode a validated upload upright and without metadata (EXIF, GPS)."""
     file.seek(0)
+    buffer = io.BytesIO()
     with Image.open(file) as original:
         kind = original.format
         ext = FORMATS[kind]
-        if kind == "GIF" and getattr(original, "n_frames", 1) > 1:
-            # Animated GIFs are kept frame for frame; only the comments go.
-            file.seek(0)
-            data = file.read()
-            return ContentFile(data, name=_with_ext(name or file.name, ext))
         try:
-            # verify() does not see a truncated JPEG; decoding does. The pixel
-            # count was checked from the header, so this allocation is bounded.
-            original.load()
-            image = ImageOps.exif_transpose(original)
-        except (OSError, SyntaxError, ValueError):
+            if kind == "GIF" and getattr(original, "n_frames", 1) > 1:
+                _save_animation(original, buffer)
+            else:
+                _save_still(original, kind, buffer)
+        except (OSError, SyntaxError, ValueError, EOFError):
             raise ValidationError(
                 _(
                     "This image is damaged or cut short. "
@@ -108,22 +159,35 @@ def clean_upload(file, name: str | None = None) -> ContentFile:
                 ),
                 code="invalid_image",
             ) from None
+    return ContentFile(buffer.getvalue(), name=_with_ext(name or file.name, ext))
+
+
+def _save_still(original: Image.Image, kind: str, buffer: io.BytesIO) -> None:
+    # verify() does not see a truncated JPEG; decoding does. The pixel count was
+    # checked from the header, so this allocation is bounded; turning it in place
+    # saves a second full copy.
+    original.load()
+    ImageOps.exif_transpose(original, in_place=True)
+    image = original
     image.info = {
         key: value
         for key, value in image.info.items()
         if key in {"transparency"}  # needed to draw the picture; nothing else is
     }
-    buffer = io.BytesIO()
-    options = {
-        "JPEG": {"quality": 88, "optimize": True, "progressive": True},
-        "PNG": {"optimize": True},
-        "WEBP": {"quality": 85, "method": 4},
-        "GIF": {},
-    }[kind]
     if kind == "JPEG" and image.mode not in {"RGB", "L"}:
         image = image.convert("RGB")
-    image.save(buffer, kind, **options)
-    return ContentFile(buffer.getvalue(), name=_with_ext(name or file.name, ext))
+    image.save(buffer, kind, **ENCODER_OPTIONS[kind])
+
+
+def _save_animation(original: Image.Image, buffer: io.BytesIO) -> None:
+    """Write every frame again, with its timing and the loop count, and nothing else.
+
+    Stored byte for byte, a GIF would keep comments, application blocks and
+    whatever follows its trailer (a `<script>`, a second file).
+    """
+    # Pillow takes each frame's duration and the loop count from the frames;
+    # an empty comment stops it copying the first frame's.
+    original.save(buffer, "GIF", save_all=True, comment=b"")
 
 
 def _with_ext(name: str, ext: str) -> str:
@@ -177,51 +241,123 @@ def _dimensions(image_field: FieldFile) -> tuple[int, int] | None:
 
 def make_renditions(image_field: FieldFile) -> list[str]:
     """Write the missing WebP and JPEG renditions of `image_field`; return new names."""
-    if not image_field:
+    dims = _dimensions(image_field) if image_field else None
+    if not dims:
         return []
-    storage = image_field.storage
+    return make_rendition_files(image_field.storage, image_field.name, dims)
+
+
+def make_rendition_files(storage, name: str, dims: tuple[int, int]) -> list[str]:
+    """Write the missing renditions of the stored image `name`, `dims` in size."""
+    widths = rendition_widths(dims[0])
+    missing = [
+        (width, ext, kind)
+        for ext, kind in RENDITION_FORMATS
+        for width in widths
+        if not storage.exists(rendition_name(name, width, ext))
+    ]
+    if not missing:
+        return []
     created = []
-    image = None
+    top = _open_for_renditions(storage, name, max(widths))
     try:
-        for ext, kind in RENDITION_FORMATS:
-            for width in _planned_widths(image_field):
-                target = rendition_name(image_field.name, width, ext)
-                if storage.exists(target):
-                    continue
-                if image is None:
-                    image = _open_rgb(image_field)
-                height = max(1, round(image.height * width / image.width))
-                resized = image.resize((width, height), Image.Resampling.LANCZOS)
-                buffer = io.BytesIO()
-                options = (
-                    {"quality": 80, "method": 4}
-                    if kind == "WEBP"
-                    else {"quality": 82, "optimize": True, "progressive": True}
-                )
-                resized.save(buffer, kind, **options)
-                storage.save(target, ContentFile(buffer.getvalue()))
-                created.append(target)
+        for width, ext, kind in missing:
+            if width == top.width:
+                resized = top
+            else:
+                height = max(1, round(top.height * width / top.width))
+                resized = top.resize((width, height), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            options = (
+                {"quality": 80, "method": 4}
+                if kind == "WEBP"
+                else {"quality": 82, "optimize": True, "progressive": True}
+            )
+            resized.save(buffer, kind, **options)
+            target = rendition_name(name, width, ext)
+            storage.save(target, ContentFile(buffer.getvalue()))
+            created.append(target)
     finally:
-        if image is not None:
-            image.close()
+        top.close()
     return created
 
 
-def _planned_widths(image_field: FieldFile) -> list[int]:
-    dims = _dimensions(image_field)
-    return rendition_widths(dims[0]) if dims else []
+# EXIF orientation -> the transpose that puts the picture upright.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
-def _open_rgb(image_field: FieldFile) -> Image.Image:
-    with image_field.storage.open(image_field.name, "rb") as handle:
-        with Image.open(handle) as source:
-            source.load()
-            image = ImageOps.exif_transpose(source)
-    if image.mode in {"RGBA", "LA", "P"}:
-        image = image.convert("RGBA")
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        background.paste(image, mask=image.getchannel("A"))
-        return background
+def _open_for_renditions(storage, name: str, width: int) -> Image.Image:
+    """The stored image upright, in RGB, `width` pixels wide at most.
+
+    Holds at most one full-size decode: a JPEG is decoded at the smallest of 1/1,
+    1/2, 1/4 or 1/8 of its size that still covers `width` (`draft`); any image is
+    then flattened and box-reduced a strip at a time, and resized from that.
+    """
+    with storage.open(name, "rb") as handle, Image.open(handle) as source:
+        orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
+        full_width, full_height = source.size
+        upright_width = full_height if orientation in (5, 6, 7, 8) else full_width
+        scale = min(1.0, width / upright_width)
+        size = (
+            max(1, round(full_width * scale)),
+            max(1, round(full_height * scale)),
+        )
+        if source.format == "JPEG":
+            source.draft("RGB", size)
+        source.load()
+        # Lanczos from at least 1.5 times the target size (Pillow's reducing_gap)
+        # looks like Lanczos from the full picture, at a fraction of the memory.
+        factor = max(1, int(source.width / size[0] / 1.5))
+        if factor == 1 and source.mode == "RGB":
+            image = source.resize(size, Image.Resampling.LANCZOS)  # no extra copy
+        else:
+            image = _flat_reduced(source, factor)
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+    return image
+
+
+_STRIP_ROWS = 256  # output rows per strip: a few MB of copies at a time
+
+
+def _flat_reduced(image: Image.Image, factor: int) -> Image.Image:
+    """`image` in RGB on white, `factor` times smaller (box filter), made in strips.
+
+    Converting or resampling the whole picture at once would copy it at full size
+    (Pillow premultiplies RGBA into a second full-size image first).
+    """
+    width, height = image.size
+    out = Image.new("RGB", (-(-width // factor), -(-height // factor)), "white")
+    step = _STRIP_ROWS * factor
+    for top in range(0, height, step):
+        strip = image.crop((0, top, width, min(height, top + step)))
+        if strip.mode != "RGB":
+            strip = _flatten(strip)
+        if factor > 1:
+            strip = strip.reduce(factor)
+        out.paste(strip, (0, top // factor))
+    return out
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """`image` in RGB; transparent parts on white."""
+    if image.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or (
+        image.mode == "P" and "transparency" in image.info
+    ):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
     return image.convert("RGB")
 
 

@@ -49,8 +49,28 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 
+# Django's own deploy check (security.W009): a key shorter or plainer than this can
+# be guessed, and with it sessions and password-reset links forged.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if (
+        key
+        and not DEBUG
+        and (
+            len(key) < SECRET_KEY_MIN_LENGTH
+            or len(set(key)) < SECRET_KEY_MIN_UNIQUE
+            or key.startswith("django-insecure")
+        )
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters, e.g. from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`"
+        )
     if key:
         return key
     if not DEBUG:
@@ -303,6 +323,16 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Uploads
+#
+# MAX_IMAGE_PIXELS: an uploaded image (all frames of an animated GIF together) with
+# more pixels is refused from its header, before decoding; a decoded picture takes
+# 3-4 bytes a pixel, so the default keeps one upload near 100 MB of memory. Pillow's
+# own decompression-bomb guard is set from it too (digest/apps.py).
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
+if MAX_IMAGE_PIXELS < 1_000_000:
+    raise ImproperlyConfigured("MAX_IMAGE_PIXELS must be at least 1000000")
 
 # Email
 #

@@ -4,7 +4,10 @@ import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
+from lxml import html as lxml_html
 
+from digest.models import SiteSettings
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,62 @@ def test_feed_query_count_does_not_grow_with_articles(
     with django_assert_max_num_queries(3):
         response = client.get("/feed/")
     assert response.status_code == 200
+
+
+HOSTILE = '<img src=x onerror="alert(1)">Daily <b>news</b> & <script>alert(2)</script>'
+
+
+def html_elements(text: str) -> list[str]:
+    """The tags a reader parsing `text` as HTML would build (none for plain text)."""
+    fragment = lxml_html.fragment_fromstring(text, create_parent="div")
+    return [element.tag for element in fragment.iterdescendants()]
+
+
+def test_rss_channel_description_from_the_tagline_is_plain_text(client):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"tagline": HOSTILE})
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    (description,) = etree.fromstring(response.content).xpath(
+        "/rss/channel/description"
+    )
+    # Readers render the channel description as HTML: no markup may come through.
+    assert html_elements(description.text) == []
+    assert (
+        lxml_html.fragment_fromstring(description.text, create_parent="div").text
+        == HOSTILE
+    )
+
+
+def test_atom_subtitle_from_the_tagline_is_text(client):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"tagline": HOSTILE})
+    response = client.get("/feed/atom/")
+    assert response.status_code == 200
+    (subtitle,) = etree.fromstring(response.content).xpath(
+        "/a:feed/a:subtitle", namespaces={"a": "http://www.w3.org/2005/Atom"}
+    )
+    assert subtitle.get("type") in (None, "text")
+    assert subtitle.text == HOSTILE
+    parsed = feedparser.parse(response.content)
+    assert parsed.feed.subtitle_detail.type == "text/plain"
+
+
+def test_category_feed_description_is_plain_text(client):
+    CategoryFactory(name="News", slug="news", description=HOSTILE)
+    response = client.get("/category/news/feed/")
+    assert response.status_code == 200
+    (description,) = etree.fromstring(response.content).xpath(
+        "/rss/channel/description"
+    )
+    assert html_elements(description.text) == []
+    assert not feedparser.parse(response.content).bozo
+
+
+def test_control_characters_in_editor_text_do_not_break_the_feed(client):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"tagline": "Daily\x0bnews"})
+    ArticleFactory(title="Ferry\x1b resumes", lead="Lead\x08 text")
+    for url in ("/feed/", "/feed/atom/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo
+        assert parsed.entries[0].title == "Ferry resumes"

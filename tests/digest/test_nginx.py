@@ -1,5 +1,6 @@
 """deploy/nginx.conf in front of the live app: micro-cached anonymous pages, bypasses."""
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -8,9 +9,17 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from bench.bench import NGINX, free_port, nginx_server, site_conf, wait_for
+from articles.models import Article
+from bench.bench import DEPLOY_CONF, NGINX, free_port, nginx_server, site_conf, wait_for
+from digest.images import MAX_BYTES
 from digest.page_cache import bump_content_version
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    UserFactory,
+    image_bytes,
+    role_group,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -129,3 +138,81 @@ def test_edit_shows_through_the_proxy_within_seconds(proxy, article):
         time.sleep(0.5)
     else:
         pytest.fail("the edit did not show through nginx within 10 seconds")
+
+
+def test_media_files_are_sent_with_nosniff(proxy, tmp_path):
+    # An upload is re-encoded, but a browser must never guess a type either.
+    (tmp_path / "media" / "note.txt").write_text("<script>alert(1)</script>\n")
+    status, headers, _ = fetch(proxy + "/media/note.txt")
+    assert status == 200
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_body_cap_is_the_image_limit_plus_room_for_the_form():
+    conf = Path(DEPLOY_CONF).read_text()
+    (cap,) = re.findall(r"client_max_body_size (\d+)m;", conf)
+    assert int(cap) * 1024 * 1024 == MAX_BYTES + 1024 * 1024
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
+    boundary = "----digest-test-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, data) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def test_an_image_just_over_the_limit_gets_the_apps_form_error_not_nginx_413(proxy):
+    editor = UserFactory(username="the-editor", is_staff=True)
+    editor.groups.add(role_group("Editor"))
+    client = Client()
+    client.force_login(editor)
+    session = f"sessionid={client.cookies['sessionid'].value}"
+    add = "/admin/articles/article/add/"
+    request = urllib.request.Request(proxy + add, headers={"Cookie": session})
+    with opener.open(request, timeout=10) as response:
+        page = response.read().decode()
+        csrf_cookie = response.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    category = CategoryFactory()
+    photo = image_bytes(400, 300) + b"\0" * (MAX_BYTES + 512 * 1024)
+    body, content_type = multipart(
+        {
+            "csrfmiddlewaretoken": token,
+            "title": "Harbour lights",
+            "slug": "harbour-lights",
+            "category": str(category.pk),
+            "status": "draft",
+            "image_alt": "The quay",
+        },
+        {"image": ("quay.jpg", photo)},
+    )
+    request = urllib.request.Request(
+        proxy + add,
+        data=body,
+        method="POST",
+        headers={
+            "Cookie": f"{session}; {csrf_cookie}",
+            "Content-Type": content_type,
+            "Referer": proxy + add,
+        },
+    )
+    try:
+        with opener.open(request, timeout=30) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    assert status == 200, text[:300]
+    assert "images may be at most 20 MB" in text
+    assert not Article.objects.filter(slug="harbour-lights").exists()

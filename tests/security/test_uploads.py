@@ -1,5 +1,6 @@
 """Hostile image uploads: a form error, and nothing written to disk or the database."""
 
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -61,6 +62,7 @@ HOSTILE_FILES = {
     "empty file": ("photo.jpg", b""),
     "png decompression bomb": ("bomb.png", png_header_only(60_000, 60_000)),
     "png huge width": ("wide.png", png_header_only(1_000_000, 64)),
+    "png just over 25 megapixels": ("big.png", png_header_only(5001, 5000)),
     "gif huge dimensions": ("bomb.gif", gif_header_only(65_535, 65_535)),
     "bmp (not allowed)": ("photo.bmp", image_bytes(64, 64, fmt="BMP")),
     "tiff (not allowed)": ("photo.tiff", image_bytes(64, 64, fmt="TIFF")),
@@ -117,3 +119,20 @@ def test_a_good_avatar_is_accepted(client, settings):
     reader = User.objects.get(pk=reader.pk)
     assert reader.avatar
     assert len(files_in(Path(settings.MEDIA_ROOT))) == 1
+
+
+def test_an_animated_gif_comes_out_of_the_admin_field_without_a_trailing_script():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    frames = [Image.new("P", (40, 40), colour) for colour in ("red", "blue")]
+    frames[0].save(
+        buffer, "GIF", save_all=True, append_images=frames[1:], comment=b"<!-- x -->"
+    )
+    data = buffer.getvalue() + b"<script>alert(1)</script>"
+    upload = SimpleUploadedFile("moving.gif", data, content_type="image/gif")
+    cleaned = ImageUploadField(required=True).clean(upload)
+    stored = cleaned.read()
+    assert b"<script>" not in stored and b"<!-- x -->" not in stored
+    with Image.open(io.BytesIO(stored)) as gif:
+        assert gif.n_frames == 2
