@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
+    # A 400 for a value the database cannot take (a NUL byte, "abc" as an id).
+    "digest.middleware.BadInputMiddleware",
     # Last, so its process_exception sees a database error first and answers 503.
     "digest.middleware.DatabaseUnavailableMiddleware",
 ]
