@@ -40,6 +40,8 @@ READ_CHUNK = 64 * 1024
 
 _HEAD_END = b"\r\n\r\n"
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,15})[ \t]*\r\n", re.I)
+# A client that sends this waits for gunicorn's "100 Continue" before the body.
+_EXPECT_CONTINUE = re.compile(rb"\r\nexpect:[ \t]*100-continue", re.I)
 
 
 class _TimeoutSocket(socket.socket):
@@ -60,7 +62,11 @@ def request_is_buffered(data: bytes) -> bool:
         return len(data) >= MAX_HEAD
     body_starts = end + len(_HEAD_END)
     length = _CONTENT_LENGTH.search(data, 0, body_starts)
-    if length is None or int(length[1]) > BUFFERED_BODY:
+    if (
+        length is None
+        or int(length[1]) > BUFFERED_BODY
+        or _EXPECT_CONTINUE.search(data, 0, body_starts)
+    ):
         return True
     return len(data) >= body_starts + int(length[1])
 
