@@ -321,15 +321,30 @@ def saved_ids(request):
     return JsonResponse({"authenticated": True, "ids": ids, "following": following})
 
 
+MAX_ID = 2**63 - 1  # a bigint primary key
+
+
+def _merge_ids(body: bytes) -> list[int] | None:
+    """The ids of `{"ids": [1, 2, ...]}`, or None for anything else."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError):  # not JSON, bad UTF-8, nested too deep
+        return None
+    ids = payload.get("ids", []) if isinstance(payload, dict) else None
+    if not isinstance(ids, list) or not all(
+        type(pk) is int and 0 < pk <= MAX_ID for pk in ids
+    ):
+        return None
+    return ids[: services.MERGE_LIMIT]
+
+
 @require_POST
 def saved_merge(request):
     """Add a guest's saved ids (kept in the browser) to the signed-in account."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": "login required"}, status=401)
-    try:
-        payload = json.loads(request.body or b"{}")
-        ids = [int(pk) for pk in payload.get("ids", [])][: services.MERGE_LIMIT]
-    except (ValueError, TypeError, AttributeError):
+    ids = _merge_ids(request.body)
+    if ids is None:
         return JsonResponse({"error": 'expected {"ids": [numbers]}'}, status=400)
     added = services.merge_saved(user=request.user, article_ids=ids)
     return JsonResponse({"added": added})

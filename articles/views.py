@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
-from articles.views_count import MOST_READ_TTL, most_read
+from articles.popularity import MOST_READ_TTL, most_read
 from digest.page_cache import render_for_readers, versioned
 
 PER_PAGE = 12

@@ -55,8 +55,8 @@ def main() -> int:
     django.setup()
     from django.db.models import Sum
 
+    from articles.counting import make_token
     from articles.models import Article, Category
-    from articles.views_count import make_token
 
     articles = [
         (a.get_absolute_url(), a.pk, make_token(a.pk))

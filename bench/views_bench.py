@@ -50,8 +50,8 @@ def main() -> int:
     from django.utils import timezone
 
     from accounts.models import User
+    from articles.counting import make_token
     from articles.models import Article, Category
-    from articles.views_count import make_token
 
     author, _ = User.objects.get_or_create(
         username="bench", defaults={"email": "bench@example.org"}

@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
+    # A 400 for a value the database cannot take (a NUL byte, "abc" as an id).
+    "digest.middleware.BadInputMiddleware",
     # Last, so its process_exception sees a database error first and answers 503.
     "digest.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -391,7 +393,7 @@ if not 0 <= PAGE_CACHE_SECONDS <= 3600:
     # Cached article pages carry a view-counting token valid for six hours.
     raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 and 3600")
 
-# View counting (articles/views_count.py)
+# View counting (articles/counting.py)
 
 # Count views in Redis and let `manage.py flush_views` write them in batches.
 VIEW_COUNT_BUFFER = env_bool("VIEW_COUNT_BUFFER", default=False)
@@ -400,7 +402,8 @@ if VIEW_COUNT_BUFFER and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # Trusted reverse proxies in front of the app; the client address is read from
 # X-Forwarded-For only when this is set.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
-# Beacons one client address may send per minute (0: no limit, for benchmarks).
+# Beacons per minute from one address (anonymous) or account (signed in), counted
+# in the database across workers (0: no limit, for benchmarks).
 VIEW_COUNT_RATE_LIMIT = env_int("VIEW_COUNT_RATE_LIMIT", 60)
 
 # Tags

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.views_count import make_token
+from articles.counting import make_token
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
+from articles.counting import flush_buffered_views, record_view
 from articles.models import Article, ArticleDailyViews
-from articles.views_count import flush_buffered_views, record_view
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.counting import make_token, record_view
 from articles.models import Article, ArticleDailyViews, ArticleViewMark
-from articles.views_count import make_token, record_view
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_record_view_reports_whether_it_counted():
 
 
 def test_most_read_ranks_by_the_last_seven_days_only():
-    from articles.views_count import most_read
+    from articles.popularity import most_read
 
     old_hit, steady, fresh, never = ArticleFactory.create_batch(4)
     today = timezone.localdate()
@@ -228,7 +228,7 @@ def test_most_read_ranks_by_the_last_seven_days_only():
 
 
 def test_most_read_is_cached_for_a_minute(django_assert_num_queries):
-    from articles.views_count import most_read
+    from articles.popularity import most_read
 
     article = ArticleFactory()
     record_view(article_id=article.pk, reader="u:1")
@@ -242,7 +242,7 @@ def test_most_read_is_cached_for_a_minute(django_assert_num_queries):
 def test_article_page_carries_the_same_beacon_for_every_reader(client):
     import re
 
-    from articles.views_count import token_is_valid
+    from articles.counting import token_is_valid
 
     article = ArticleFactory()
     anonymous = client.get(article.get_absolute_url()).content.decode()

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
 from accounts.services import delete_account
+from articles.counting import record_view
 from articles.models import Article, ArticleDailyViews, ArticleViewMark
 from articles.publishing import publish_article
-from articles.views_count import record_view
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

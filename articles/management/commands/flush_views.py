@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.views_count import WINDOW, flush_buffered_views, prune_view_marks
+from articles.counting import WINDOW, flush_buffered_views, prune_view_marks
 
 
 class Command(BaseCommand):
