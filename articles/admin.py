@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +25,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from accounts.models import User
 from articles import publishing
 from articles.charts import daily_views_svg
 from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
@@ -38,6 +38,8 @@ from digest.images import (
     rendition_widths,
 )
 from digest.page_cache import BumpsContentVersion
+
+User = get_user_model()
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".

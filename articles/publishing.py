@@ -8,11 +8,11 @@ are drafts or in review and may only set those two statuses; holders of
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractUser as User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from articles.models import Article, ArticleSlugRedirect
 from digest.page_cache import bump_content_version
 

@@ -10,7 +10,6 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
 from articles.popularity import MOST_READ_TTL, most_read
 from digest.page_cache import render_for_readers, versioned
@@ -206,8 +205,8 @@ def article_detail(request, slug):
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         return response
-    if request.user.is_authenticated:
-        record_reading(user=request.user, article=article)
+    # accounts.middleware notes it in a signed-in reader's history.
+    request.shown_article = article
     return render_for_readers(
         request,
         "articles/article_detail.html",
