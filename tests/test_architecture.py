@@ -3,7 +3,9 @@
 `digest` is the ground and imports neither app; `articles` imports `digest` only (the
 user model through `settings.AUTH_USER_MODEL` / `get_user_model()`); `accounts` may
 import both. A first-party import inside a function hides a loop, so there is none in
-the apps. Read from the source with `ast`: nothing is imported to check it.
+the apps. And `articles/publishing.py` is the only module that assigns an article's
+`status` or `published_at` (issue 15.1). Read from the source with `ast`: nothing
+is imported to check it.
 
 Scripts that set Django up before importing the apps (manage.py, gunicorn.conf.py,
 bench/) and the tests are not apps and are not checked.
@@ -104,4 +106,63 @@ def test_the_check_sees_each_kind_of_problem(tmp_path, monkeypatch):
         "digest/bad.py:2: digest imports accounts",
         "digest/bad.py:6: first-party import inside a function",
         "digest/bad.py:7: digest imports accounts",
+    ]
+
+
+STATE_FIELDS = {"status", "published_at"}
+PUBLISHING = ROOT / "articles" / "publishing.py"
+
+
+def state_writes(path: Path) -> list[str]:
+    """Each `x.status = …` / `x.published_at = …` and `.update(status=…)` in `path`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            names = target.elts if isinstance(target, ast.Tuple) else [target]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: assigns .{name.attr}"
+                for name in names
+                if isinstance(name, ast.Attribute) and name.attr in STATE_FIELDS
+            ]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"update", "bulk_update"}
+            and {k.arg for k in node.keywords} & STATE_FIELDS
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: updates the state")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in app_modules() if p != PUBLISHING and "migrations" not in p.parts],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_only_publishing_assigns_an_articles_state(path):
+    """articles.publishing.change_state is the one path (issue 15.1)."""
+    found = state_writes(path)
+    assert not found, "\n".join(found)
+
+
+def test_the_state_check_sees_assignments(tmp_path, monkeypatch):
+    module = tmp_path / "articles" / "views.py"
+    module.parent.mkdir()
+    module.write_text(
+        "article.status = 'published'\n"
+        "a.status, a.published_at = s, t\n"
+        "Article.objects.filter(pk=1).update(published_at=now)\n"
+        "status = 'fine'\n"
+    )
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert state_writes(module) == [
+        "articles/views.py:1: assigns .status",
+        "articles/views.py:2: assigns .status",
+        "articles/views.py:2: assigns .published_at",
+        "articles/views.py:3: updates the state",
     ]
