@@ -189,7 +189,8 @@ class ArticleAdminForm(forms.ModelForm):
         self.requested_at = cleaned.pop("published_at", None)
         # Stored, not self.instance: the history revert page's instance is the
         # old revision.
-        stored = Article.objects.filter(pk=self.instance.pk).first()
+        pk = self.instance.pk
+        stored = Article.objects.filter(pk=pk).first() if pk else None
         self.action = requested_action(
             self.data,
             status=status,
