@@ -4,13 +4,12 @@ the backend that takes the user loaded with the session."""
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts.models import User
 from accounts.sessions import take_loaded_user
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
     """Count failures per account, whether it was named by username or email."""
-    from accounts.models import User
-
     given = ((credentials or {}).get("username") or "").strip()
     if not given and request is not None and request.method == "POST":
         given = (request.POST.get("username") or "").strip()

@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sessions import SessionStore
+
 
 class DigestUserManager(UserManager):
     def get_by_natural_key(self, username):
@@ -141,6 +143,4 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from accounts.sessions import SessionStore
-
         return SessionStore

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
 from accounts.tokens import make_confirmation_token, make_email_change_token
 from articles.models import Article, Category
+from digest.models import SiteSettings
 
 HISTORY_LIMIT = 100
 MERGE_LIMIT = 500
@@ -52,8 +53,6 @@ def _send(*, request: HttpRequest, to: str, template: str, context: dict) -> Non
 
 
 def _site_name() -> str:
-    from digest.models import SiteSettings
-
     return SiteSettings.load().site_name
 
 

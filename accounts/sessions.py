@@ -14,6 +14,7 @@ matches the user's current one.
 from contextvars import ContextVar
 from functools import cache
 
+from django.apps import apps
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
@@ -31,9 +32,8 @@ _loaded_user: ContextVar[tuple[str, object] | None] = ContextVar(
 class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls):
-        from accounts.models import Session
-
-        return Session
+        # By name: accounts.models imports this module (get_session_store_class).
+        return apps.get_model("accounts", "Session")
 
     def _validate_session_key(self, key):
         # Keys Django makes are 32 lowercase letters and digits; anything else

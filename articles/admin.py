@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +25,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from accounts.models import User
 from articles import publishing
 from articles.charts import daily_views_svg
 from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
@@ -38,6 +38,8 @@ from digest.images import (
     rendition_widths,
 )
 from digest.page_cache import BumpsContentVersion
+
+User = get_user_model()
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".
@@ -104,6 +106,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by ArticleAdmin.get_form on a per-request subclass.
     request = None
+    # What was asked for, set by clean() for ArticleAdmin.save_model.
+    action = publishing.Action.UPDATE
+    requested_at = None
 
     class Meta:
         model = Article
@@ -177,41 +182,61 @@ class ArticleAdminForm(forms.ModelForm):
             author.help_text = _("Leave empty to sign it yourself.")
 
     def clean(self):
+        """Collect what was asked for; publishing.check_change says if it may be."""
         cleaned = super().clean()
-        data = self.data
-        user = self.request.user if self.request else None
-        if "_save_draft" in data:
-            cleaned["status"] = Article.Status.DRAFT
-        elif "_submit_review" in data:
-            cleaned["status"] = Article.Status.REVIEW
-        elif "_publish" in data or "_schedule" in data:
-            cleaned["status"] = Article.Status.PUBLISHED
-            if "_schedule" in data:
-                when = cleaned.get("published_at")
-                if not when or when <= timezone.now():
-                    self.add_error(
-                        "published_at", _("Give a future time to schedule the article.")
-                    )
-            elif not cleaned.get("published_at"):
-                cleaned["published_at"] = timezone.now()
-        if (
-            user
-            and cleaned.get("status") == Article.Status.PUBLISHED
-            and not publishing.can_publish(user)
-            and not (
-                self.instance.pk and self.instance.status == Article.Status.PUBLISHED
+        # The state is change_state's to set: never copied onto the article here.
+        status = cleaned.pop("status", None)
+        self.requested_at = cleaned.pop("published_at", None)
+        # Stored, not self.instance: the history revert page's instance is the
+        # old revision.
+        pk = self.instance.pk
+        stored = Article.objects.filter(pk=pk).first() if pk else None
+        self.action = requested_action(
+            self.data,
+            status=status,
+            stored_status=stored.status if stored else Article.Status.DRAFT,
+            at=self.requested_at,
+        )
+        try:
+            publishing.check_change(
+                stored=stored,
+                by=self.request.user,
+                action=self.action,
+                at=self.requested_at,
             )
-        ):
-            raise ValidationError(_("You may not publish articles."))
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get(
-            "published_at"
-        ):
-            cleaned["published_at"] = timezone.now()
-        if "status" in cleaned:
-            self.instance.status = cleaned["status"]
-        if "published_at" in cleaned:
-            self.instance.published_at = cleaned["published_at"]
+        except PermissionDenied as refusal:
+            raise ValidationError(str(refusal)) from None
+        except ValidationError as refusal:
+            on_field = refusal.code == "schedule_past" and "published_at" in self.fields
+            self.add_error("published_at" if on_field else None, refusal)
         return cleaned
+
+
+# The workflow buttons of the change form (change_form.html) by their POST names.
+BUTTONS = {
+    "_publish": publishing.Action.PUBLISH_NOW,
+    "_schedule": publishing.Action.SCHEDULE,
+    "_submit_review": publishing.Action.SUBMIT,
+    "_save_draft": publishing.Action.SAVE_DRAFT,
+}
+# Django's own Save buttons: the status chosen in the form.
+STATUS_ACTIONS = {
+    Article.Status.DRAFT: publishing.Action.SAVE_DRAFT,
+    Article.Status.REVIEW: publishing.Action.SUBMIT,
+    Article.Status.PUBLISHED: publishing.Action.PUBLISH_NOW,
+}
+
+
+def requested_action(data, *, status, stored_status, at) -> publishing.Action:
+    """The action the pressed button asks for, or the status field for Save."""
+    for name, action in BUTTONS.items():
+        if name in data:
+            return action
+    if status is None or status == stored_status:
+        return publishing.Action.UPDATE
+    if status == Article.Status.PUBLISHED and at and at > timezone.now():
+        return publishing.Action.SCHEDULE  # Published with a future time
+    return STATUS_ACTIONS[status]
 
 
 def thumbnail_url(image) -> str:
@@ -227,7 +252,7 @@ def thumbnail_url(image) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumbnail",
@@ -488,12 +513,35 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
         )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
+    # Writes: each through publishing.change_state, which runs the follow-ups.
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = obj.author or request.user
-        if not request.user.has_perm(publishing.EDIT_ANY_PERM) and not change:
-            obj.author = request.user
-        publishing.save_article(article=obj, by=request.user)
+        publishing.change_state(
+            article=obj, by=request.user, action=form.action, at=form.requested_at
+        )
+
+    def delete_model(self, request, obj):
+        publishing.change_state(
+            article=obj, by=request.user, action=publishing.Action.DELETE
+        )
+
+    def delete_queryset(self, request, queryset):
+        self._change_each(request, queryset, publishing.Action.DELETE)
+
+    def _change_each(self, request, queryset, action, **changes) -> int:
+        """Apply `action` (and field `changes`) to each article of `queryset`."""
+        count = 0
+        for pk in queryset.values_list("pk", flat=True):
+            with transaction.atomic():
+                # Locked before it is read: no concurrent edit is overwritten.
+                article = Article.objects.select_for_update().filter(pk=pk).first()
+                if article is None:
+                    continue
+                for name, value in changes.items():
+                    setattr(article, name, value)
+                publishing.change_state(article=article, by=request.user, action=action)
+            count += 1
+        return count
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -509,11 +557,12 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            if article.status != Article.Status.PUBLISHED:
-                publishing.publish_article(article=article, by=request.user)
-                count += 1
+        # Drafts, articles in review and scheduled ones: all published now.
+        count = self._change_each(
+            request,
+            queryset.exclude(pk__in=Article.objects.published().values("pk")),
+            publishing.Action.PUBLISH_NOW,
+        )
         self.message_user(
             request,
             ngettext("Published %d article.", "Published %d articles.", count) % count,
@@ -522,10 +571,11 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
 
     @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            publishing.unpublish_article(article=article, by=request.user)
-            count += 1
+        count = self._change_each(
+            request,
+            queryset.filter(status=Article.Status.PUBLISHED),
+            publishing.Action.UNPUBLISH,
+        )
         self.message_user(
             request,
             ngettext("Unpublished %d article.", "Unpublished %d articles.", count)
@@ -535,7 +585,9 @@ class ArticleAdmin(BumpsContentVersion, SimpleHistoryAdmin):
 
     @admin.action(description=_("Feature selected articles"), permissions=["publish"])
     def feature_selected(self, request, queryset):
-        count = queryset.update(is_featured=True)
+        count = self._change_each(
+            request, queryset, publishing.Action.UPDATE, is_featured=True
+        )
         self.message_user(
             request,
             ngettext("Featured %d article.", "Featured %d articles.", count) % count,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,12 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from accounts.models import User
 from articles.models import Article, ArticleDailyViews, Category
 from articles.search import refresh_search_vector
 from digest.images import clean_upload, make_renditions
 from digest.models import Page, SiteSettings, UsefulLink
 
+User = get_user_model()
 DEMO_PASSWORD = "demo-password-2026"
 
 # username, role group, display name, is_staff, is_superuser

@@ -9,15 +9,16 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
 from articles import demo
 from articles.models import Article, ArticleTag, Category, TaggedArticle
 from articles.search import refresh_all_search_vectors
 from digest.sanitize import clean_html, reading_minutes
 
+User = get_user_model()
 BATCH = 5_000
 PREFIX = "archive-"
 SUBJECTS = [

@@ -13,7 +13,18 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from articles.tags import tag_slug
+from digest.images import rendition_name
 from digest.sanitize import clean_html, reading_minutes
+
+
+class CategoryQuerySet(models.QuerySet):
+    def in_menu(self):
+        """The menu's categories, in menu order, with what the menu shows."""
+        return (
+            self.filter(show_in_menu=True)
+            .only("name", "slug", "parent_id", "is_highlighted", "position")
+            .order_by("position", "name")
+        )
 
 
 class Category(models.Model):
@@ -38,6 +49,8 @@ class Category(models.Model):
     show_in_menu = models.BooleanField(_("shown in menu"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
@@ -117,6 +130,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def next_publication(self, now):
+        """When the next article scheduled after `now` goes live, or None."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def most_read(self, days: int = 7):
         """Articles by views over the last `days` days, from the per-day counts."""
@@ -392,8 +414,6 @@ class BodyImage(models.Model):
     def _rendition_url(self, max_width: int) -> str:
         """The WebP rendition `max_width` wide, or the original's width when
         narrower (digest.images makes both)."""
-        from digest.images import rendition_name
-
         if not self.has_renditions:
             return self.image.url
         width = min(self.width, max_width)

@@ -1,24 +1,67 @@
-"""Write path of the editorial workflow: submit, publish/schedule, unpublish, slugs.
+"""The one write path of an article's state: `change_state`.
 
-Who may do what is decided here, on the server, whatever the admin shows:
-an author (no `articles.edit_any_article`) edits only their own articles while they
-are drafts or in review and may only set those two statuses; holders of
-`articles.publish_article` publish, schedule and unpublish.
+Every way an article changes (each change-form button, the bulk actions,
+scheduling, review, plain edits through `save_article`, importers, deletes) calls
+`change_state`, and it is the only code that assigns `status` or `published_at`.
+It holds the rules, on the server, whatever the admin shows:
+
+- who may: an author (no `articles.edit_any_article`) changes only their own
+  articles while they are drafts or in review, and may only keep them in those two
+  states; holders of `articles.publish_article` publish, schedule and unpublish
+  (taking a published or scheduled article back to draft or review is unpublishing);
+  deleting needs `articles.delete_article` as well;
+- what `published_at` becomes (see `Action`);
+- who is recorded: the revision's user, and the author of a new article (`by`
+  unless an editor named another).
+
+It locks the stored row, and once the change is committed runs each follow-up once
+(`articles.caching.article_changed`).
 """
 
 from datetime import datetime
+from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AbstractUser as User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from articles.caching import ArticleSnapshot, article_changed, snapshot
 from articles.models import Article, ArticleSlugRedirect
-from digest.page_cache import bump_content_version
 
 PUBLISH_PERM = "articles.publish_article"
 EDIT_ANY_PERM = "articles.edit_any_article"
 AUTHOR_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+class Action(StrEnum):
+    """What a change asks for, and what `published_at` becomes.
+
+    `at` is the publication time the caller gives (the admin's field); only a
+    publisher's counts.
+    """
+
+    UPDATE = "update"  # keep the stored status; `at` (or the stored time) stays
+    SAVE_DRAFT = "save_draft"  # draft; `at` (or the stored time) is kept for later
+    SUBMIT = "submit"  # in review; as for a draft
+    # Published now; a past `at` or stored time is kept (republishing, importing
+    # an old article), a future one (a scheduled article) becomes now.
+    PUBLISH_NOW = "publish_now"
+    SCHEDULE = "schedule"  # published at `at`, which must be in the future
+    UNPUBLISH = "unpublish"  # back to draft; the stored time stays
+    DELETE = "delete"
+
+
+REASONS = {
+    Action.UPDATE: "Edited",
+    Action.SAVE_DRAFT: "Saved as draft",
+    Action.SUBMIT: "Submitted for review",
+    Action.PUBLISH_NOW: "Published",
+    Action.SCHEDULE: "Scheduled",
+    Action.UNPUBLISH: "Unpublished",
+}
+PUBLISHING = {Action.PUBLISH_NOW, Action.SCHEDULE, Action.UNPUBLISH}
 
 
 def can_publish(user: User) -> bool:
@@ -26,7 +69,7 @@ def can_publish(user: User) -> bool:
 
 
 def can_edit(user: User, article: Article) -> bool:
-    """Whether `user` may change `article` as it is stored now."""
+    """Whether `user` may change `article` as it is stored now (also: preview it)."""
     if not user.has_perm("articles.change_article"):
         return False
     if user.has_perm(EDIT_ANY_PERM):
@@ -36,57 +79,125 @@ def can_edit(user: User, article: Article) -> bool:
     return article.author_id == user.pk and article.status in AUTHOR_STATUSES
 
 
-def check_edit(*, article: Article, by: User, new_status: str) -> None:
-    """Refuse an edit of `article` (as stored) that `by` may not save with `new_status`."""
-    if not can_edit(by, article):
-        raise PermissionDenied("You may not change this article.")
-    if new_status == Article.Status.PUBLISHED and not can_publish(by):
-        stored = article.status if article.pk else None
-        if stored != Article.Status.PUBLISHED:
-            raise PermissionDenied("You may not publish articles.")
+def check_change(
+    *,
+    stored: Article | None,
+    by: User,
+    action: Action,
+    at: datetime | None = None,
+) -> None:
+    """Refuse what `by` may not do to `stored` (None: a new article).
+
+    Raises PermissionDenied (not allowed) or ValidationError (not possible, such
+    as scheduling without a future time); the admin shows either on the form.
+    """
+    action = Action(action)
+    if stored is None:
+        if not by.has_perm("articles.add_article"):
+            raise PermissionDenied(_("You may not write articles."))
+    elif not can_edit(by, stored):
+        raise PermissionDenied(_("You may not change this article."))
+    if action is Action.DELETE:
+        if not by.has_perm("articles.delete_article"):
+            raise PermissionDenied(_("You may not delete articles."))
+        return
+    was_published = stored is not None and stored.status == Article.Status.PUBLISHED
+    unpublishing = was_published and action in {Action.SAVE_DRAFT, Action.SUBMIT}
+    if (action in PUBLISHING or unpublishing) and not can_publish(by):
+        raise PermissionDenied(_("You may not publish or unpublish articles."))
+    if action is Action.SCHEDULE and (at is None or at <= timezone.now()):
+        raise ValidationError(
+            _("Give a future time to schedule the article."), code="schedule_past"
+        )
+    if action is Action.UNPUBLISH and not was_published:
+        raise ValidationError(
+            _("Only a published or scheduled article can be unpublished."),
+            code="not_published",
+        )
+
+
+def _new_state(
+    *, stored: Article | None, action: Action, time: datetime | None
+) -> tuple[str, datetime | None]:
+    """The status and `published_at` `action` gives; `time` is the one asked for."""
+    now = timezone.now()
+    if action is Action.UPDATE:
+        status = stored.status if stored else Article.Status.DRAFT
+    elif action is Action.PUBLISH_NOW:
+        return Article.Status.PUBLISHED, time if time and time <= now else now
+    elif action is Action.SCHEDULE:
+        return Article.Status.PUBLISHED, time
+    elif action is Action.SUBMIT:
+        status = Article.Status.REVIEW
+    else:  # SAVE_DRAFT, UNPUBLISH
+        status = Article.Status.DRAFT
+    if status == Article.Status.PUBLISHED and time is None:
+        time = now
+    return status, time
+
+
+def _keep_what_by_may_not_change(
+    *, article: Article, stored: Article | None, by: User
+) -> None:
+    """Put back the fields only others may set; name the author of a new article."""
+    if not can_publish(by):
+        article.is_featured = stored.is_featured if stored else False
+    if stored is None:
+        if article.author_id is None or not by.has_perm(EDIT_ANY_PERM):
+            article.author = by
+    elif not by.has_perm(EDIT_ANY_PERM):
+        article.author_id = stored.author_id
 
 
 @transaction.atomic
-def submit_for_review(*, article: Article, by: User) -> Article:
-    """Move a draft of `by`'s into review."""
-    check_edit(article=article, by=by, new_status=Article.Status.REVIEW)
-    article.status = Article.Status.REVIEW
-    article.save(update_fields=["status", "updated_at"])
-    return article
-
-
-@transaction.atomic
-def publish_article(
-    *, article: Article, by: User, at: datetime | None = None
+def change_state(
+    *,
+    article: Article,
+    by: User,
+    action: Action | str,
+    at: datetime | None = None,
 ) -> Article:
-    """Publish now or at `at` (a future time schedules), and record who did it."""
-    if not can_publish(by):
-        raise PermissionDenied("You may not publish articles.")
-    article.status = Article.Status.PUBLISHED
-    article.published_at = at or article.published_at or timezone.now()
-    if at is None and article.published_at > timezone.now():
-        # "Publish" on a scheduled article means now.
-        article.published_at = timezone.now()
-    article._change_reason = "Published"
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    bump_content_version()
+    """Apply `action` to `article` (with any edits made to it) for `by`, and save.
+
+    `at` is the publication time asked for (see `Action`). Raises
+    PermissionDenied or ValidationError, writing nothing, when refused.
+    """
+    action = Action(action)
+    stored = (
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        if article.pk
+        else None
+    )
+    check_change(stored=stored, by=by, action=action, at=at)
+    before: ArticleSnapshot | None = snapshot(stored) if stored else None
+    if action is Action.DELETE:
+        article.delete()
+        transaction.on_commit(lambda: article_changed(before=before, after=None))
+        return article
+    if not can_publish(by):  # only publishers set the time
+        at = None
+    time = at if at is not None else (stored.published_at if stored else None)
+    article.status, article.published_at = _new_state(
+        stored=stored, action=action, time=time
+    )
+    _keep_what_by_may_not_change(article=article, stored=stored, by=by)
+    article._history_user = by
+    article._change_reason = REASONS[action]
+    article.save()
+    if stored is not None and stored.status == Article.Status.PUBLISHED:
+        _record_slug_change(article=article, old_slug=stored.slug)
+    transaction.on_commit(lambda: article_changed(before=before, after=article))
     return article
 
 
-@transaction.atomic
-def unpublish_article(*, article: Article, by: User) -> Article:
-    """Take `article` off the site; it goes back to draft."""
-    if not can_publish(by):
-        raise PermissionDenied("You may not unpublish articles.")
-    article.status = Article.Status.DRAFT
-    article._change_reason = "Unpublished"
-    article.save(update_fields=["status", "updated_at"])
-    bump_content_version()
-    return article
+def save_article(*, article: Article, by: User) -> Article:
+    """Save a plain edit of `article` by `by`, its state unchanged (scripts, bench)."""
+    return change_state(
+        article=article, by=by, action=Action.UPDATE, at=article.published_at
+    )
 
 
-@transaction.atomic
-def record_slug_change(*, article: Article, old_slug: str) -> None:
+def _record_slug_change(*, article: Article, old_slug: str) -> None:
     """Keep `old_slug` of a published article answering with a redirect to it."""
     if not old_slug or old_slug == article.slug:
         return
@@ -94,19 +205,3 @@ def record_slug_change(*, article: Article, old_slug: str) -> None:
     ArticleSlugRedirect.objects.update_or_create(
         old_slug=old_slug, defaults={"article": article}
     )
-
-
-@transaction.atomic
-def save_article(*, article: Article, by: User) -> Article:
-    """Save an edited `article` for `by`: permission checks, then slug redirects."""
-    stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
-    check_edit(article=stored or Article(), by=by, new_status=article.status)
-    if stored is None and article.author_id is None:
-        article.author = by
-    if article.status == Article.Status.PUBLISHED and not article.published_at:
-        article.published_at = timezone.now()
-    article.save()
-    if stored is not None and stored.status == Article.Status.PUBLISHED:
-        record_slug_change(article=article, old_slug=stored.slug)
-    bump_content_version()
-    return article

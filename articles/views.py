@@ -10,9 +10,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.services import record_reading
 from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
 from articles.popularity import MOST_READ_TTL, most_read
+from articles.publishing import can_edit
 from digest.page_cache import render_for_readers, versioned
 
 PER_PAGE = 12
@@ -167,10 +167,6 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
     )
 
 
-def can_preview(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.change_article")
-
-
 @require_safe
 def article_detail(request, slug):
     """An article; old slugs 301 to the current URL; staff may preview unpublished."""
@@ -195,10 +191,14 @@ def article_detail(request, slug):
         moved = old.first()
         if moved is not None and moved.article.is_public:
             return redirect(moved.article, permanent=True)
-        if not can_preview(request.user):
+        if not request.user.is_authenticated:
             raise Http404("No such article")
         article = get_object_or_404(base(), slug=slug)
         preview = not article.is_public
+        # Staff preview only what the admin would let them edit; to anyone else
+        # the article does not exist yet.
+        if preview and not can_edit(request.user, article):
+            raise Http404("No such article")
     if preview:
         context = {"article": article, "preview": True}
         context |= _render_article_parts(request, article, preview=True)
@@ -206,8 +206,8 @@ def article_detail(request, slug):
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         return response
-    if request.user.is_authenticated:
-        record_reading(user=request.user, article=article)
+    # accounts.middleware notes it in a signed-in reader's history.
+    request.shown_article = article
     return render_for_readers(
         request,
         "articles/article_detail.html",

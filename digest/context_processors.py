@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from digest.content import sources
 from digest.models import Page, SiteSettings, UsefulLink
 
 CHROME_TTL = 60  # seconds an edit to the menu or footer may take to show
@@ -42,13 +43,7 @@ def bump_chrome_version() -> None:
 
 
 def _build_chrome() -> Chrome:
-    from articles.models import Category
-
-    categories = list(
-        Category.objects.filter(show_in_menu=True)
-        .only("name", "slug", "parent_id", "is_highlighted", "position")
-        .order_by("position", "name")
-    )
+    categories = list(sources.menu_categories())
     items = {
         c.pk: MenuItem(c.name, c.get_absolute_url(), c.slug, c.is_highlighted)
         for c in categories

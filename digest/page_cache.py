@@ -38,6 +38,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.html import escape
 from django.utils.http import http_date
 
+from digest.content import sources
+from digest.context_processors import bump_chrome_version
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "digest:page:version"
@@ -104,8 +107,6 @@ def bump_content_version() -> None:
 
 
 def _bump() -> None:
-    from digest.context_processors import bump_chrome_version
-
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # missing (never set, or evicted)
@@ -148,8 +149,6 @@ def _local_stamp() -> int:
     if stamp != _seen_stamp[0]:
         if _seen_stamp[0] is not None:
             # Another process changed content: drop this one's header and footer.
-            from digest.context_processors import bump_chrome_version
-
             bump_chrome_version()
         _seen_stamp[0] = stamp
     return stamp
@@ -175,19 +174,12 @@ def _touch_stamp() -> None:
 
 def _next_publication(version: str) -> datetime | None:
     """When the next scheduled article goes live (one indexed query per version)."""
-    from articles.models import Article
-
     now = timezone.now()
     key = NEXT_PUBLICATION_KEY.format(version=version)
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now.timestamp()):
         return None if cached == 0 else datetime.fromtimestamp(cached, tz=now.tzinfo)
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    upcoming = sources.next_publication(now)
     cache.set(key, upcoming.timestamp() if upcoming else 0, settings.PAGE_CACHE_SECONDS)
     return upcoming
 

@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from digest.embedded_db import ensure_server
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -130,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.ReadingHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -188,8 +191,6 @@ def _database() -> dict:
         if not parsed.get("HOST") and "host" in options:  # ?host=/socket/dir
             parsed["HOST"] = options.pop("host")
     else:
-        from digest.embedded_db import ensure_server
-
         parsed = ensure_server(EMBEDDED_PGDATA)
         options = {}
     options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))

@@ -271,7 +271,7 @@ def test_reader_gets_404_for_unpublished_article(client, trait):
 
 
 def test_staff_preview_of_draft_is_marked_and_never_cached(client, editor):
-    article = ArticleFactory(title="Work in progress", draft=True)
+    article = ArticleFactory(title="Work in progress", draft=True, author=editor)
     client.force_login(editor)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200

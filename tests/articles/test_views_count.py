@@ -260,9 +260,9 @@ def test_article_page_carries_the_same_beacon_for_every_reader(client):
 def test_staff_preview_has_no_beacon(client):
     from django.contrib.auth.models import Permission
 
-    article = ArticleFactory(draft=True)
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    article = ArticleFactory(draft=True, author=editor)  # theirs to preview
     client.force_login(editor)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200

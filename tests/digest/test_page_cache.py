@@ -12,13 +12,14 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from articles import publishing
 from articles.models import Article
-from articles.publishing import publish_article, save_article, unpublish_article
+from articles.publishing import Action, change_state
 from digest.models import SiteSettings
 from digest.page_cache import bump_content_version, render_for_readers
 from tests.factories import (
@@ -32,6 +33,27 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 REDIS = "redis://127.0.0.1:6379/14"
+
+
+# The test's transaction never commits, so each write here runs its on-commit
+# follow-ups (articles.caching.article_changed) as a commit would.
+def committed():
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def save_article(*, article, by):
+    with committed():
+        publishing.save_article(article=article, by=by)
+
+
+def publish_article(*, article, by):
+    with committed():
+        change_state(article=article, by=by, action=Action.PUBLISH_NOW)
+
+
+def unpublish_article(*, article, by):
+    with committed():
+        change_state(article=article, by=by, action=Action.UNPUBLISH)
 
 
 def redis_reachable() -> bool:
@@ -326,7 +348,9 @@ def test_post_is_never_served_from_the_cache(client, site, path):
 def test_staff_preview_is_not_cached(client, site):
     ArticleFactory(title="Embargoed ferry story", slug="embargoed", draft=True)
     editor = UserFactory(is_staff=True)
-    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_article", "edit_any_article"])
+    )
     client.force_login(editor)
     assert "Embargoed ferry story" in client.get("/articles/embargoed/").text
     assert Client().get("/articles/embargoed/").status_code == 404
@@ -500,11 +524,12 @@ def saved(response) -> None:
 def test_article_deleted_in_admin_is_gone_at_once(admin_client, client, site, backend):
     article = site["article"]
     assert client.get(article.get_absolute_url()).status_code == 200
-    saved(
-        admin_client.post(
-            f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+    with committed():
+        saved(
+            admin_client.post(
+                f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+            )
         )
-    )
     assert client.get(article.get_absolute_url()).status_code == 404
     assert article.title not in client.get("/").text
 
@@ -587,12 +612,13 @@ def test_article_published_by_admin_action_shows_at_once(
         category=site["news"],
     )
     assert "Night ferry returns" not in client.get("/").text
-    saved(
-        admin_client.post(
-            "/admin/articles/article/",
-            {"action": "publish_selected", "_selected_action": [draft.pk]},
+    with committed():
+        saved(
+            admin_client.post(
+                "/admin/articles/article/",
+                {"action": "publish_selected", "_selected_action": [draft.pk]},
+            )
         )
-    )
     assert "Night ferry returns" in client.get("/").text
 
 

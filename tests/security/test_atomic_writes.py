@@ -14,7 +14,7 @@ from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
 from accounts.services import delete_account
 from articles.counting import record_view
 from articles.models import Article, ArticleDailyViews, ArticleViewMark
-from articles.publishing import publish_article
+from articles.publishing import Action, change_state
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_publishing_without_its_revision_row_publishes_nothing():
         failing_writes_to(Article.history.model._meta.db_table),
         pytest.raises(DatabaseError),
     ):
-        publish_article(article=article, by=editor)
+        change_state(article=article, by=editor, action=Action.PUBLISH_NOW)
     fresh = Article.objects.get(pk=article.pk)
     assert fresh.status == Article.Status.DRAFT
     assert fresh.published_at is None

@@ -48,8 +48,18 @@ def normalized_url(value: str) -> str:
 
 def executable_parts(document: str) -> list[str]:
     """Everything in `document` that a browser could run, described; [] when clean."""
+    found = raw_problems(document)
+    tree = lxml.html.document_fromstring(document)
+    for element in tree.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.rsplit("}", 1)[-1].lower()
+        found += element_problems(tag, element) + attribute_problems(tag, element)
+    return found
+
+
+def raw_problems(document: str) -> list[str]:
+    """What the brief names, found in the text itself, independent of the parser."""
     found = []
-    # Raw checks first: what the brief names, independent of the parser.
     if re.search(r"<script[^>]*>\s*alert", document, re.I):
         found.append("raw <script>alert")
     for match in TAG.finditer(document):
@@ -61,43 +71,49 @@ def executable_parts(document: str) -> list[str]:
         r"\s(?:href|src|action|formaction)\s*=\s*[\"']?\s*javascript:", document, re.I
     ):
         found.append(f"raw javascript: URL: {match.group(0)[:80]}")
+    return found
 
-    tree = lxml.html.document_fromstring(document)
-    for element in tree.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.rsplit("}", 1)[-1].lower()
-        if tag == "script":
-            kind = (element.get("type") or "").lower()
-            if kind == "application/ld+json":
-                try:
-                    json.loads(element.text or "")
-                except ValueError:
-                    found.append(f"JSON-LD broken open: {(element.text or '')[:80]}")
-            elif (
-                not (element.get("src") or "").startswith("/static/")
-                or (element.text or "").strip()
-            ):
-                found.append(f"script element: {lxml.html.tostring(element)[:120]!r}")
-        if tag in NEVER_ALLOWED:
-            found.append(f"<{tag}> element")
-        if tag == "iframe" and not (element.get("src") or "").startswith(
-            ALLOWED_FRAMES
+
+def element_problems(tag: str, element) -> list[str]:
+    """What a browser could run because of the element `tag` itself."""
+    found = []
+    if tag == "script":
+        kind = (element.get("type") or "").lower()
+        if kind == "application/ld+json":
+            try:
+                json.loads(element.text or "")
+            except ValueError:
+                found.append(f"JSON-LD broken open: {(element.text or '')[:80]}")
+        elif (
+            not (element.get("src") or "").startswith("/static/")
+            or (element.text or "").strip()
         ):
-            found.append(f"iframe from {element.get('src')!r}")
-        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            found.append("meta refresh")
-        for name, value in element.attrib.items():
-            lowered = str(name).lower()
-            if lowered.startswith("on"):
-                found.append(f"<{tag} {name}=…> event attribute")
-            if lowered == "srcdoc":
-                found.append(f"<{tag} srcdoc>")
-            if lowered in URL_ATTRIBUTES:
-                url = normalized_url(value)
-                if url.startswith(("javascript:", "vbscript:")):
-                    found.append(f"<{tag} {name}={value[:60]!r}>")
-                if url.startswith("data:") and not (
-                    tag in {"img", "source"} and SAFE_DATA_IMAGE.match(url)
-                ):
-                    found.append(f"<{tag} {name}={value[:60]!r}> data: URL")
+            found.append(f"script element: {lxml.html.tostring(element)[:120]!r}")
+    if tag in NEVER_ALLOWED:
+        found.append(f"<{tag}> element")
+    if tag == "iframe" and not (element.get("src") or "").startswith(ALLOWED_FRAMES):
+        found.append(f"iframe from {element.get('src')!r}")
+    if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+        found.append("meta refresh")
+    return found
+
+
+def attribute_problems(tag: str, element) -> list[str]:
+    """What a browser could run because of the attributes of `element`."""
+    found = []
+    for name, value in element.attrib.items():
+        lowered = str(name).lower()
+        if lowered.startswith("on"):
+            found.append(f"<{tag} {name}=…> event attribute")
+        if lowered == "srcdoc":
+            found.append(f"<{tag} srcdoc>")
+        if lowered not in URL_ATTRIBUTES:
+            continue
+        url = normalized_url(value)
+        if url.startswith(("javascript:", "vbscript:")):
+            found.append(f"<{tag} {name}={value[:60]!r}>")
+        if url.startswith("data:") and not (
+            tag in {"img", "source"} and SAFE_DATA_IMAGE.match(url)
+        ):
+            found.append(f"<{tag} {name}={value[:60]!r}> data: URL")
     return found
