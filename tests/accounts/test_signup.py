@@ -45,7 +45,9 @@ def test_sign_up_creates_an_unconfirmed_reader_and_emails_a_link(client, mailout
     assert "/accounts/confirm/" in link_in(mailoutbox[0])
 
 
-def test_the_confirmation_link_confirms_once_and_signs_the_reader_in(client, mailoutbox):
+def test_the_confirmation_link_confirms_once_and_signs_the_reader_in(
+    client, mailoutbox
+):
     sign_up(client)
     link = link_in(mailoutbox[0])
 

@@ -91,9 +91,7 @@ def accessible_name(doc, element) -> str:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_a_real_description_and_a_title_with_the_site_name(
-    client, site, name
-):
+def test_page_has_a_real_description_and_a_title_with_the_site_name(client, site, name):
     doc = get_page(client, site, name)
     title = doc.findtext(".//title")
     assert SITE_NAME in title, title
