@@ -1,7 +1,7 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -128,10 +128,10 @@ def confirm(request, token):
         return render(
             request, "accounts/link_invalid.html", {"reason": "used"}, status=400
         )
-    messages.success(
-        request, _("Your email address is confirmed. You can sign in now.")
-    )
-    return redirect("accounts:login")
+    # The link proves the reader owns the address and works once: it signs them in.
+    login(request, user, backend="accounts.auth.SessionUserBackend")
+    messages.success(request, _("Your email address is confirmed. You are signed in."))
+    return redirect("home")
 
 
 @never_cache

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import demo
+from articles import demo, demo_content
 from articles.models import Article, ArticleTag, Category, TaggedArticle
 from articles.search import refresh_all_search_vectors
 from digest.sanitize import clean_html, reading_minutes
@@ -113,8 +113,8 @@ def load_bulk_articles(target: int, progress: Callable[[str], None] = print) -> 
     tag_names = sorted(
         {
             name
-            for items in demo.STORIES.values()
-            for _t, _p, tags in items
+            for items in demo_content.STORIES.values()
+            for _title, _lead, _topic, tags in items
             for name in tags
         }
     )

@@ -22,6 +22,7 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
+    Q,
     Subquery,
     TextField,
     Value,
@@ -51,7 +52,23 @@ def _strip_tags(expression):
 
 
 def search_vector_expression():
-    """Title (A), tags and lead (B), body text (C), unaccented."""
+    """Title (A), lead (B), section and tag names and body text (C), unaccented.
+
+    A reader typing "energy" expects the Energy section's articles; a word in the
+    title or lead still ranks above a section or tag that merely names it.
+    """
+    section_names = Subquery(
+        Category.objects.filter(pk=OuterRef("category_id"))
+        .annotate(
+            names=Concat(
+                F("name"),
+                Value(" "),
+                Coalesce(F("parent__name"), Value("")),
+                output_field=TextField(),
+            )
+        )
+        .values("names")
+    )
     tag_names = Subquery(
         TaggedArticle.objects.filter(content_object=OuterRef("pk"))
         .values("content_object")
@@ -60,12 +77,17 @@ def search_vector_expression():
     )
     return (
         SearchVector(_unaccent(F("title")), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(_unaccent(F("lead")), weight="B", config=SEARCH_CONFIG)
         + SearchVector(
-            _unaccent(Coalesce(tag_names, Value(""), output_field=TextField())),
-            weight="B",
+            _unaccent(Coalesce(section_names, Value(""), output_field=TextField())),
+            weight="C",
             config=SEARCH_CONFIG,
         )
-        + SearchVector(_unaccent(F("lead")), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            _unaccent(Coalesce(tag_names, Value(""), output_field=TextField())),
+            weight="C",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector(
             _unaccent(_strip_tags(F("body"))), weight="C", config=SEARCH_CONFIG
         )
@@ -76,6 +98,14 @@ def refresh_search_vector(*articles: Article) -> None:
     """Recompute the stored search vector of `articles` after their text or tags change."""
     ids = [article.pk for article in articles]
     Article.objects.filter(pk__in=ids).update(search_vector=search_vector_expression())
+
+
+def refresh_section_search_vectors(category: Category) -> int:
+    """Recompute the vectors of the articles in `category` and its sub-sections
+    after it is renamed; return the row count."""
+    return Article.objects.filter(
+        Q(category=category) | Q(category__parent=category)
+    ).update(search_vector=search_vector_expression())
 
 
 def refresh_all_search_vectors() -> int:
@@ -91,6 +121,7 @@ RANK_LIMIT = 300  # matches ranked at most, about; see ranking_cutoff()
 PROBE_SIZE = 10_000  # newest articles sampled when the planner expects few matches
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
+SNIPPET_WORDS = 35  # words in a result's snippet
 SUGGEST_TIMEOUT_MS = 150  # per trigram lookup
 # Private-use characters mark highlights inside ts_headline's plain-text output;
 # the text is escaped first and only then are they turned into <mark> tags.
@@ -214,17 +245,44 @@ def search_articles(query: str, category: Category | None = None):
             score=SearchRank(F("search_vector"), search_query)
             / (Value(1.0) + _age_in_days() / Value(float(RECENCY_DAYS))),
             title_highlight=_headline(F("title"), search_query, highlight_all=True),
+            # One wide fragment: tidy_snippet() starts it at a sentence.
             snippet=_headline(
                 plain_body,
                 search_query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
+                max_words=SNIPPET_WORDS * 2,
+                min_words=SNIPPET_WORDS,
+                max_fragments=1,
             ),
         )
         .order_by("-score", "-published_at", "-pk")
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9\ue000])")
+
+
+def tidy_snippet(text: str | None) -> str:
+    """`text` (a headline with markers) from the start of a sentence, about
+    SNIPPET_WORDS long, ending at a word with "…" when cut."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    if not text[0].isupper() and not text[0].isdigit():
+        first_mark = text.find(_MARK_START)
+        starts = [
+            m.end()
+            for m in _SENTENCE_END.finditer(text)
+            if first_mark < 0 or m.end() <= first_mark
+        ]
+        # The sentence holding the first match; without one in view, the cut
+        # word stays, marked as a cut.
+        text = text[starts[-1] :] if starts else "… " + text
+    words = text.split(" ")
+    if len(words) > SNIPPET_WORDS:
+        text = " ".join(words[:SNIPPET_WORDS]).rstrip(",;:") + " …"
+        if text.count(_MARK_START) > text.count(_MARK_STOP):
+            text = text.replace(" …", _MARK_STOP + " …")
+    return text
 
 
 def highlight(text: str | None) -> str:

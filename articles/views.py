@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -135,11 +135,12 @@ def new_articles(exclude_pk=None) -> list[Article]:
 
 
 def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
-    """Articles sharing the most tags, then the same category; never `article`.
+    """Articles sharing the most tags, then the same category, then the newest, so
+    the grid is full (RELATED_COUNT); never `article`.
 
-    Candidates are the articles most recently tagged with one of its tags and
-    the newest of its category: two index scans whatever the archive's size, then
-    the ranking over those few hundred rows.
+    Candidates are the articles most recently tagged with one of its tags, the
+    newest of its category and the newest of all: index scans whatever the
+    archive's size, then the ranking over those few hundred rows.
     """
     by_tag = (
         TaggedArticle.objects.filter(tag_id__in=tag_ids)
@@ -152,7 +153,13 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[: RELATED_COUNT + 1]
     )
-    candidates = set(by_tag.union(by_category, all=True)) - {article.pk}
+    # The newest of all fill the grid when tags and section give too few.
+    newest = (
+        Article.objects.published()
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[: RELATED_COUNT + 1]
+    )
+    candidates = set(by_tag.union(by_category, newest, all=True)) - {article.pk}
     return list(
         card_queryset()
         .filter(pk__in=candidates)
@@ -161,9 +168,15 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
                 "tagged_items",
                 filter=Q(tagged_items__tag_id__in=tag_ids),
                 distinct=True,
-            )
+            ),
+            same_section=Case(
+                When(category_id=article.category_id, then=Value(1)),
+                default=Value(0),
+            ),
         )
-        .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+        .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[
+            :RELATED_COUNT
+        ]
     )
 
 

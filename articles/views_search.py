@@ -6,7 +6,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Category
-from articles.search import MAX_QUERY_LENGTH, clean_query, highlight, search_articles
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    clean_query,
+    highlight,
+    search_articles,
+    tidy_snippet,
+)
 from articles.search import suggest as suggest_spelling
 
 PER_PAGE = 10
@@ -43,7 +49,7 @@ def search(request):
         )
         for article in page_obj.object_list:
             article.title_html = highlight(article.title_highlight)
-            article.snippet_html = highlight(article.snippet)
+            article.snippet_html = highlight(tidy_snippet(article.snippet))
         if page_obj.paginator.count == 0:
             suggestion = suggest_spelling(query)
     categories = Category.objects.filter(parent=None).only("name", "slug")

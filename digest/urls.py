@@ -27,6 +27,10 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # DEBUG shows Django's technical 404 and 500: these show the site's own pages.
+    urlpatterns += [
+        path("errors/<int:code>/", views.error_preview, name="error_preview")
+    ]
 
 # Policy and static pages: last, so every other route wins.
 urlpatterns += [path("<slug:slug>/", views.page_detail, name="page")]

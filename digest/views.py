@@ -1,6 +1,8 @@
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +25,26 @@ def page_detail(request, slug):
     """A published policy or static page at /<slug>/."""
     page = get_object_or_404(Page, slug=slug, is_published=True)
     return render(request, "digest/page_detail.html", {"page": page})
+
+
+ERROR_PAGES = {
+    400: lambda request: defaults.bad_request(request, exception=None),
+    403: lambda request: defaults.permission_denied(request, exception=None),
+    404: lambda request: defaults.page_not_found(request, exception=None),
+    500: defaults.server_error,
+    # What digest.middleware answers while the database is down.
+    503: lambda request: HttpResponse(render_to_string("503.html"), status=503),
+}
+
+
+@require_safe
+@never_cache
+def error_preview(request, code):
+    """The styled error page for `code`, as production shows it (routed only with
+    DEBUG on, where Django shows its technical pages instead)."""
+    if code not in ERROR_PAGES:
+        raise Http404
+    return ERROR_PAGES[code](request)
 
 
 COOKIE_CONSENT = "cookie_consent"

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -55,6 +55,21 @@ def canonical_url(context) -> str:
     return request.build_absolute_uri(path)
 
 
+@register.simple_tag(takes_context=True)
+def meta_description(context, description="") -> str:
+    """`description` as plain text of at most 160 characters, else the site's own."""
+    settings_row = context["chrome"].settings if "chrome" in context else None
+    for text in (
+        description,
+        getattr(settings_row, "about", ""),
+        getattr(settings_row, "tagline", ""),
+    ):
+        text = " ".join(strip_tags(str(text or "")).split())
+        if text:
+            return text if len(text) <= 160 else text[:159].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
 def ld_json(data) -> str:
     """`data` as a <script type="application/ld+json"> element, safe in HTML."""
     text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
@@ -100,8 +115,8 @@ def article_structured_data(context, article, image_url: str = "") -> list[dict]
         "url": url,
         "headline": article.seo_title or article.title,
         "description": article.seo_description or article.lead,
-        "datePublished": published.isoformat() if published else None,
-        "dateModified": modified.isoformat() if modified else None,
+        "datePublished": published.isoformat(timespec="seconds") if published else None,
+        "dateModified": modified.isoformat(timespec="seconds") if modified else None,
         "author": [_author(context, article) or publisher],
         "publisher": publisher,
         "articleSection": article.category.name,

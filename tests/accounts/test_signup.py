@@ -45,15 +45,21 @@ def test_sign_up_creates_an_unconfirmed_reader_and_emails_a_link(client, mailout
     assert "/accounts/confirm/" in link_in(mailoutbox[0])
 
 
-def test_the_confirmation_link_confirms_once_and_allows_sign_in(client, mailoutbox):
+def test_the_confirmation_link_confirms_once_and_signs_the_reader_in(
+    client, mailoutbox
+):
     sign_up(client)
     link = link_in(mailoutbox[0])
 
     response = client.get(link, follow=True)
 
-    assert response.redirect_chain[-1][0] == "/accounts/login/"
-    assert "Your email address is confirmed" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Your email address is confirmed. You are signed in." in (
+        response.content.decode()
+    )
+    assert response.context["user"].username == "new.reader"
     assert User.objects.get(username="new.reader").email_verified_at is not None
+    client.logout()
     signed_in = client.post(
         "/accounts/login/", {"username": "new.reader@example.org", "password": PASSWORD}
     )

@@ -67,6 +67,37 @@ def test_load_demo_builds_the_site_and_is_idempotent(client, settings):
     assert Article.objects.exclude(source_url="").exists()
     assert len({a.category_id for a in published}) == Category.objects.count()
 
+    # Worth reading: leads of their own, varied lengths, described sections.
+    for article in published:
+        assert article.lead and article.title.lower() not in article.lead.lower()
+        assert article.seo_description == article.lead[:160]
+    minutes = {a.reading_time for a in published}
+    assert min(minutes) == 2 and max(minutes) == 9, sorted(minutes)
+    assert len(minutes) >= 6
+    descriptions = [c.description for c in Category.objects.all()]
+    assert all(
+        len(d) > 40 and not d.startswith("News and analysis") for d in descriptions
+    )
+    assert len(set(descriptions)) == len(descriptions)
+    biggest_tag = max(
+        Tag.objects.all(),
+        key=lambda tag: Article.objects.published().filter(tags=tag).count(),
+    )
+    assert Article.objects.published().filter(tags=biggest_tag).count() > 12
+    assert client.get(f"/tag/{biggest_tag.slug}/?page=2").status_code == 200
+    writers = User.objects.filter(articles__in=published).distinct()
+    assert writers.count() >= 5
+    assert all(w.bio for w in writers)
+    for article in published[:10]:
+        page = client.get(article.get_absolute_url()).content.decode()
+        byline = page.split('class="byline"', 1)[1].split("</span>", 1)[0]
+        assert f'href="/author/{article.author.username}/"' in byline
+        assert article.author.public_name in byline
+        author_page = client.get(f"/author/{article.author.username}/")
+        assert f'<h1 class="page-title">{article.author.public_name}</h1>' in (
+            author_page.content.decode()
+        )
+
     footer = set(
         Page.objects.filter(show_in_footer=True).values_list("slug", flat=True)
     )

@@ -47,7 +47,9 @@ def test_article_json_ld_is_news_article_with_required_keys():
     assert news_article["@type"] == "NewsArticle"
     assert news_article["headline"] == "Quay widened"
     assert news_article["image"] == [f"http://testserver{article.image.url}"]
-    assert news_article["datePublished"] == article.published_at.isoformat()
+    assert news_article["datePublished"] == article.published_at.isoformat(
+        timespec="seconds"
+    )
     assert news_article["dateModified"] >= news_article["datePublished"]
     assert news_article["author"] == [
         {
@@ -182,7 +184,9 @@ def test_article_page_has_json_ld_open_graph_and_canonical(client):
         data for data in json_ld(response.content) if data["@type"] == "NewsArticle"
     )
     assert news_article["headline"] == HOSTILE
-    assert news_article["datePublished"] == article.published_at.isoformat()
+    assert news_article["datePublished"] == article.published_at.isoformat(
+        timespec="seconds"
+    )
     assert document.xpath('//meta[@property="og:type"]/@content') == ["article"]
     assert document.xpath('//link[@rel="canonical"]/@href') == [
         "http://testserver/articles/quay/"

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.search import search_articles, suggest
+from articles.search import search_articles, suggest, tidy_snippet
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +281,27 @@ def test_suggest_leaves_the_connection_settings_as_it_found_them():
         assert suggest("harbuor").text == "harbour"
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
+
+
+def test_result_snippets_start_at_a_sentence(client):
+    ArticleFactory(
+        slug="quay",
+        title="Council meets",
+        lead="The council met on Monday.",
+        body="<p>Costs rose again this year. The harbour quay will be widened "
+        "next spring, officials said, after a long debate.</p>",
+    )
+
+    page = client.get("/search/?q=quay").content.decode()
+
+    snippet = page.split('class="search-result__snippet">', 1)[1].split("</p>")[0]
+    assert snippet.startswith("The harbour <mark>quay</mark> will be widened"), snippet
+
+
+def test_tidy_snippet_marks_a_cut_it_cannot_start_at_a_sentence():
+    assert tidy_snippet("widened next spring, officials said") == (
+        "… widened next spring, officials said"
+    )
+    long = " ".join(["Word"] * 50)
+    assert tidy_snippet(long).endswith("Word …")
+    assert len(tidy_snippet(long).split()) == 36

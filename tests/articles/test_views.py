@@ -296,7 +296,9 @@ def test_old_slug_of_unpublished_article_is_404(client):
     assert client.get("/articles/was-public/").status_code == 404
 
 
-def test_related_articles_prefer_shared_tags_and_never_include_itself(client):
+def test_related_articles_prefer_shared_tags_then_fill_the_grid_never_with_itself(
+    client,
+):
     culture = CategoryFactory(name="Culture", slug="culture")
     sport = CategoryFactory(name="Sport", slug="sport")
     article = ArticleFactory(
@@ -313,13 +315,14 @@ def test_related_articles_prefer_shared_tags_and_never_include_itself(client):
     )
     response = client.get(article.get_absolute_url())
     related = response.text.split('id="related-title"')[1].split("</section>")[0]
+    # The newest of the rest fill the grid, after everything related.
     assert (
         related.index(both.title)
         < related.index(one.title)
         < related.index(same_section.title)
+        < related.index("Unrelated story")
     )
     assert "Main story" not in related
-    assert "Unrelated story" not in related
     assert "Related but draft" not in related
 
 
@@ -482,3 +485,14 @@ def test_500_template_renders_without_database_or_context():
 def test_page_url_is_the_last_route(client):
     assert reverse("page", kwargs={"slug": "healthz-like"}) == "/healthz-like/"
     assert client.get("/healthz").status_code == 200
+
+
+def test_you_might_also_like_fills_its_grid_when_little_is_related(client):
+    article = ArticleFactory(title="Lonely story", tags=["unique-tag"])
+    ArticleFactory.create_batch(8)
+
+    response = client.get(article.get_absolute_url())
+
+    related = response.text.split('id="related-title"')[1].split("</section>")[0]
+    assert related.count('class="card__title"') == 6
+    assert "Lonely story" not in related

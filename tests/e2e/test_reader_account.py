@@ -36,8 +36,15 @@ def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, pag
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert mail.outbox[-1].to == [EMAIL]
 
+    # The link signs the new reader in and says so where screen readers hear it.
     page.goto(last_link())
-    expect(page.get_by_text("Your email address is confirmed")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your email address is confirmed. You are signed in."
+    )
+    expect(page.locator("header").get_by_role("link", name="Marina")).to_be_visible()
+    page.goto(live_server.url + "/accounts/profile/")
+    page.locator(".account-nav").get_by_role("button", name="Sign out").click()
+    expect(page.locator("header").get_by_role("link", name="Sign in")).to_be_visible()
 
     # As a guest, save one article: it is kept in the browser.
     page.goto(live_server.url + first.get_absolute_url())

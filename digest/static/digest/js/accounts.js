@@ -76,8 +76,8 @@
       button.setAttribute("aria-pressed", saved ? "true" : "false");
       button.classList.toggle("is-saved", saved);
       button.textContent = saved
-        ? button.dataset.labelSaved || "Saved"
-        : button.dataset.labelSave || "Save";
+        ? document.body.dataset.labelSaved || "Saved"
+        : document.body.dataset.labelSave || "Save";
     });
   }
 
@@ -110,7 +110,8 @@
       render();
       return;
     }
-    post(button.dataset.toggleUrl).then(function (data) {
+    // The page names the URL of article 0; each button's article takes its place.
+    post(document.body.dataset.saveUrl.replace("/0/", "/" + id + "/")).then(function (data) {
       if (data.saved) state.ids.add(id);
       else state.ids.delete(id);
       render();

@@ -34,7 +34,6 @@
   function initTheme() {
     var button = document.querySelector("[data-theme-toggle]");
     if (!button) return;
-    button.hidden = false;
     var sync = function () { button.setAttribute("aria-pressed", String(currentTheme() === "dark")); };
     sync();
     button.addEventListener("click", function () {
@@ -72,7 +71,6 @@
     var toggle = wrapper.querySelector("[data-textsize-toggle]");
     var panel = document.getElementById(toggle.getAttribute("aria-controls"));
     panel.setAttribute("data-disclosure-hidden", "");
-    toggle.hidden = false;
     var options = $all("[data-size]", panel);
     var sync = function () {
       var size = root.getAttribute("data-text-size") || "medium";
@@ -99,7 +97,6 @@
     var nav = document.querySelector("[data-site-nav]");
     var menuButton = document.querySelector("[data-menu-toggle]");
     if (menuButton && nav) {
-      menuButton.hidden = false;
       menuButton.addEventListener("click", function () {
         var open = menuButton.getAttribute("aria-expanded") !== "true";
         menuButton.setAttribute("aria-expanded", String(open));
