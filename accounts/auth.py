@@ -1,25 +1,8 @@
-"""Sign-in helpers: the key brute-force protection counts failures under, and
-the backend that takes the user loaded with the session."""
+"""The sign-in backend that takes the user loaded with the session."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.http import HttpRequest
 
-from accounts.models import User
 from accounts.sessions import take_loaded_user
-
-
-def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
-    """Count failures per account, whether it was named by username or email."""
-    given = ((credentials or {}).get("username") or "").strip()
-    if not given and request is not None and request.method == "POST":
-        given = (request.POST.get("username") or "").strip()
-    if not given:
-        return ""
-    try:
-        user = User.objects.get_by_natural_key(given)
-    except (User.DoesNotExist, User.MultipleObjectsReturned):
-        return given.lower()
-    return user.username.lower()
 
 
 class SessionUserBackend(ModelBackend):

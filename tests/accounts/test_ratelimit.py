@@ -114,6 +114,7 @@ def test_behind_a_proxy_clients_are_told_apart_by_forwarded_address(
     client, reader, settings
 ):
     settings.NUM_PROXIES = 1
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
     for n in range(5):
         client.post(
             "/accounts/login/",
