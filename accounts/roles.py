@@ -13,6 +13,8 @@ newest copy matches this one.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 
 AUTHOR = "Author"
@@ -114,3 +116,35 @@ def roles_of(user) -> list[str]:
     """The role names `user` has, in ROLES order."""
     names = {group.name for group in user.groups.all()}
     return [name for name in ROLE_NAMES if name in names]
+
+
+def refusal(*, by, user, names: list[str]) -> str | None:
+    """Why `by` may not give `user` exactly the roles `names`; None if they may."""
+    current = set(roles_of(user)) if user.pk else set()
+    changed = current ^ set(names)
+    if not changed:
+        return None
+    if user.pk is not None and user.pk == by.pk:
+        return "Nobody changes their own role."
+    if not may_manage(by, user):
+        return "This account has rights you do not hold."
+    for name in ROLE_NAMES:
+        if name in changed and not may_grant(by, name):
+            return f"Only someone who holds the {name} role's rights may give or remove it."
+    return None
+
+
+@transaction.atomic
+def set_roles(*, user, names: list[str], by) -> None:
+    """Give `user` exactly the roles `names` (staff status follows), as `by` asks."""
+    reason = refusal(by=by, user=user, names=names)
+    if reason:
+        raise PermissionDenied(reason)
+    user.groups.remove(
+        *Group.objects.filter(name__in=ROLE_NAMES).exclude(name__in=names)
+    )
+    user.groups.add(*(role_group(name) for name in names))
+    staff = bool(names) or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        type(user).objects.filter(pk=user.pk).update(is_staff=staff)

@@ -124,13 +124,32 @@ def test_unconfirmed_staff_can_sign_in(client):
     assert sign_in(client, "staffer").status_code == 302
 
 
-def test_inactive_account_cannot_sign_in(client):
-    UserFactory(username="gone", is_active=False)
+DEACTIVATED = "This account has been deactivated."
+WRONG = {LOGIN: "Please enter a correct", "/admin/login/": "Please enter the correct"}
 
-    response = sign_in(client, "gone")
+
+@pytest.mark.parametrize("page", [LOGIN, "/admin/login/"])
+def test_a_deactivated_account_is_told_so_with_the_right_password(client, page):
+    UserFactory(username="gone", is_active=False, is_staff=True)
+
+    response = client.post(page, {"username": "gone", "password": PASSWORD})
 
     assert response.status_code == 200
+    assert DEACTIVATED in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert client.get("/accounts/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("page", [LOGIN, "/admin/login/"])
+@pytest.mark.parametrize("username", ["gone", "nobody-at-all"])
+def test_a_wrong_password_or_unknown_account_reveals_nothing(client, page, username):
+    UserFactory(username="gone", is_active=False, is_staff=True)
+
+    response = client.post(page, {"username": username, "password": "wrong one"})
+
+    html = response.content.decode()
+    assert DEACTIVATED not in html
+    assert WRONG[page] in html
 
 
 def test_logout_by_get_does_not_sign_out(reader_client):
