@@ -1,5 +1,7 @@
 import copy
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -323,3 +325,25 @@ class UserAdmin(DjangoUserAdmin):
             % len(users),
             messages.SUCCESS,
         )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Axes' failed sign-ins; deleting an entry lifts its lock-out.
+
+    Only for accounts the requester may manage: an operator lifting the lock on
+    an Editor's account could otherwise keep guessing its password.
+    """
+
+    def _account(self, obj) -> User | None:
+        return User.objects.filter(username__iexact=obj.username or "").first()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            account = self._account(obj)
+            if account is not None and not roles.may_manage(request.user, account):
+                return False
+        return super().has_delete_permission(request, obj)

@@ -176,3 +176,23 @@ def test_hostile_usernames_are_a_form_error_not_a_crash(client, page, boss, user
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_an_operator_cannot_lift_the_lock_on_an_editors_account(client):
+    editor = UserFactory(username="ed", is_staff=True)
+    editor.groups.add(role_group("Editor"))
+    for _ in range(5):
+        sign_in(client, PAGES[1], "ed", "wrong")
+    operator = UserFactory(username="op", is_staff=True)
+    operator.groups.add(role_group("Site operator"))
+    desk = Client()
+    desk.force_login(operator)
+    attempt = AccessAttempt.objects.get(username="ed")
+
+    desk.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert sign_in(client, PAGES[1], "ed").status_code == 429
