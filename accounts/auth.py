@@ -1,25 +1,9 @@
-"""Sign-in helpers: the key brute-force protection counts failures under, and
-the backend that takes the user loaded with the session."""
+"""The sign-in backend that takes the user loaded with the session."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.http import HttpRequest
 
-from accounts.models import User
 from accounts.sessions import take_loaded_user
-
-
-def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
-    """Count failures per account, whether it was named by username or email."""
-    given = ((credentials or {}).get("username") or "").strip()
-    if not given and request is not None and request.method == "POST":
-        given = (request.POST.get("username") or "").strip()
-    if not given:
-        return ""
-    try:
-        user = User.objects.get_by_natural_key(given)
-    except (User.DoesNotExist, User.MultipleObjectsReturned):
-        return given.lower()
-    return user.username.lower()
 
 
 class SessionUserBackend(ModelBackend):
@@ -29,6 +13,26 @@ class SessionUserBackend(ModelBackend):
     row instead of querying for it again. A session loaded without it (another
     engine, a user id that does not match) falls back to the usual query.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Check the password of active and deactivated accounts alike.
+
+        A deactivated account with the right password comes back so that the
+        sign-in form can say it is deactivated (confirm_login_allowed raises);
+        get_user still refuses it, so it never holds a session. Unknown
+        accounts and wrong passwords stay alike: None, after the same work.
+        """
+        model = get_user_model()
+        if username is None:
+            username = kwargs.get(model.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        try:
+            user = model._default_manager.get_by_natural_key(username)
+        except model.DoesNotExist:
+            model().set_password(password)  # as long as a wrong password takes
+            return None
+        return user if user.check_password(password) else None
 
     def get_user(self, user_id):
         user = take_loaded_user(user_id)

@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import limits
 from accounts.avatars import process_avatar
 from accounts.models import User
 
@@ -23,6 +22,10 @@ class LoginForm(AuthenticationForm):
             "Please enter a correct email or username and password. "
             "Note that the password is case-sensitive."
         ),
+        "inactive": _(
+            "This account has been deactivated. If you think that is a mistake, "
+            "please contact the site's team."
+        ),
         "unconfirmed": _(
             "Please confirm your email address first: open the link we emailed "
             "you when you signed up."
@@ -37,7 +40,19 @@ class LoginForm(AuthenticationForm):
             )
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(forms.Form):
+    """A new reader's details. Not a ModelForm: the email constraint it would check
+    tells whether an address has an account (services.sign_up decides quietly)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -50,23 +65,8 @@ class SignupForm(forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    class Meta:
-        model = User
-        fields = ["email", "display_name"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["display_name"].required = True
-
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email address already exists."),
-                code="duplicate_email",
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -78,21 +78,17 @@ class SignupForm(forms.ModelForm):
                     _("The two password fields didn’t match."), code="mismatch"
                 ),
             )
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        password = self.cleaned_data.get("password2")
-        if password:
+        elif password2:
+            # Checked against the details given, as for the account it makes.
+            candidate = User(
+                email=cleaned.get("email", ""),
+                display_name=cleaned.get("display_name", ""),
+            )
             try:
-                password_validation.validate_password(password, self.instance)
+                password_validation.validate_password(password2, candidate)
             except ValidationError as error:
                 self.add_error("password2", error)
-
-    def validate_constraints(self, exclude=None):
-        # The case-insensitive email constraint is checked by clean_email with a
-        # clearer message; the username is chosen later.
-        pass
+        return cleaned
 
 
 class EmailForm(forms.Form):
@@ -101,18 +97,6 @@ class EmailForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-
-
-class RateLimitedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending nothing once an address or client asks too often."""
-
-    def save(self, *args, request=None, **kwargs):
-        email = self.cleaned_data["email"]
-        if request is not None and not limits.allow_email(
-            request, purpose="reset", address=email
-        ):
-            return
-        super().save(*args, request=request, **kwargs)
 
 
 class ProfileForm(forms.ModelForm):

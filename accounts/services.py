@@ -2,20 +2,15 @@
 
 import re
 
-from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts import emails
 from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
-from accounts.tokens import make_confirmation_token, make_email_change_token
 from articles.models import Article, Category
-from digest.models import SiteSettings
 
 HISTORY_LIMIT = 100
 MERGE_LIMIT = 500
@@ -45,28 +40,41 @@ def create_reader(*, email: str, display_name: str, password: str) -> User:
     return user
 
 
-def _send(*, request: HttpRequest, to: str, template: str, context: dict) -> None:
-    context = {**context, "site_name": _site_name()}
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
+def sign_up(*, email: str, display_name: str, password: str) -> None:
+    """Make a reader account and email a confirmation link, or tell the owner.
+
+    For an address that already has an account nothing is made; its owner is
+    emailed that someone tried (or, if unconfirmed, sent a new confirmation
+    link). Both paths hash a password and send one email, so neither the
+    answer nor its timing tells whether the address has an account.
+    """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            user = create_reader(
+                email=email, display_name=display_name, password=password
+            )
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            emails.send_confirmation(user=user)
+            return
+    make_password(password)  # the work creating an account does
+    if existing is None:
+        return
+    if existing.email_verified_at is None and not existing.is_staff:
+        emails.send_confirmation(user=existing)
+    else:
+        emails.send_signup_attempt(user=existing)
 
 
-def _site_name() -> str:
-    return SiteSettings.load().site_name
-
-
-def send_confirmation_email(*, request: HttpRequest, user: User) -> None:
-    """Email `user` a link that confirms their address, valid once for three days."""
-    link = request.build_absolute_uri(
-        reverse("accounts:confirm", kwargs={"token": make_confirmation_token(user)})
-    )
-    _send(
-        request=request,
-        to=user.email,
-        template="confirm_email",
-        context={"user": user, "link": link},
-    )
+def request_password_reset(*, email: str) -> None:
+    """Email a reset link to the active account with `email`, or say there is none."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        emails.send_reset_unknown(email=email)
+    else:
+        emails.send_password_reset(user=user)
 
 
 def confirm_email(*, user: User) -> bool:
@@ -75,20 +83,6 @@ def confirm_email(*, user: User) -> bool:
         User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
             email_verified_at=timezone.now()
         )
-    )
-
-
-def send_email_change_link(*, request: HttpRequest, user: User, new_email: str) -> None:
-    """Email the new address a link that moves the account to it."""
-    token = make_email_change_token(user, new_email)
-    link = request.build_absolute_uri(
-        reverse("accounts:email_change_confirm", kwargs={"token": token})
-    )
-    _send(
-        request=request,
-        to=new_email,
-        template="email_change",
-        context={"user": user, "link": link, "new_email": new_email},
     )
 
 

@@ -17,14 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import limits, services
+from accounts import emails, limits, services
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
     LoginForm,
     PasswordConfirmForm,
     ProfileForm,
-    RateLimitedPasswordResetForm,
     SignupForm,
 )
 from accounts.models import ReadingHistory, SavedArticle, User
@@ -90,7 +89,7 @@ class LogoutView(auth_views.LogoutView):
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 def signup(request):
-    """Create an account that can sign in once its address is confirmed."""
+    """Sign up; the answer is the same whether or not the address has an account."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
@@ -101,12 +100,11 @@ def signup(request):
                 None, _("Too many sign-ups from here. Please try again in an hour.")
             )
         else:
-            user = services.create_reader(
+            services.sign_up(
                 email=email,
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
             )
-            services.send_confirmation_email(request=request, user=user)
             return redirect("accounts:confirm_sent")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -145,22 +143,26 @@ def resend_confirmation(request):
                 email__iexact=email, email_verified_at__isnull=True, is_active=True
             ).first()
             if user is not None:
-                services.send_confirmation_email(request=request, user=user)
+                emails.send_confirmation(user=user)
         return redirect("accounts:confirm_sent")
     return render(request, "accounts/resend_confirmation.html", {"form": form})
 
 
 # Password reset and change
 
-password_reset = never_cache(
-    auth_views.PasswordResetView.as_view(
-        form_class=RateLimitedPasswordResetForm,
-        template_name="accounts/password_reset_form.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+
+@never_cache
+def password_reset(request):
+    """Email a reset link; the answer is the same whether or not the address has an account."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if limits.allow_email(request, purpose="reset", address=email):
+            services.request_password_reset(email=email)
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset_form.html", {"form": form})
+
+
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
@@ -226,9 +228,7 @@ def email_change(request):
         taken = User.objects.filter(email__iexact=new_email).exists()
         allowed = limits.allow_email(request, purpose="email_change", address=new_email)
         if allowed and not taken:
-            services.send_email_change_link(
-                request=request, user=request.user, new_email=new_email
-            )
+            emails.send_email_change(user=request.user, new_email=new_email)
         messages.info(
             request,
             _(

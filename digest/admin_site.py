@@ -29,6 +29,13 @@ RECOVERY_CODES = 10
 class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
     """Password for everyone; a code (TOTP or recovery) too once a device is confirmed."""
 
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "inactive": _(
+            "This account has been deactivated. If you think that is a mistake, "
+            "please contact the site's team."
+        ),
+    }
     otp_error_messages = {
         **OTPAdminAuthenticationForm.otp_error_messages,
         "token_required": _("Enter the code from your authenticator app."),

@@ -263,15 +263,29 @@ AUTHENTICATION_BACKENDS = [
 # confirmed an authenticator app and entered its code (digest/admin_site.py).
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Digest")
-# Brute-force protection (django-axes): 5 failures for one account or one address
-# within 15 minutes lock that account or address for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_CALLABLE = "accounts.auth.lockout_username"
+# Brute-force protection (django-axes, accounts/lockout.py): failures count per
+# account and address together; an address alone has its own, higher limit. A
+# lock lasts LOGIN_LOCKOUT_MINUTES from the failure that set it.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if (
+    min(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES)
+    < 1
+):
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS and "
+        "LOGIN_LOCKOUT_MINUTES must be at least 1"
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "digest.net.client_ip"  # honours NUM_PROXIES
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
+from accounts import roles
 from accounts.models import User
 from articles.models import Article, Category
 from digest.models import Page, UsefulLink
@@ -30,21 +31,7 @@ def role_group(name: str):
     The data migration creates these; transactional tests flush them, so tests ask
     for them through here.
     """
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
-
-    roles = importlib.import_module("articles.migrations.0003_roles").ROLES
-    group, _ = Group.objects.get_or_create(name=name)
-    query = Q(pk__in=[])
-    for app_label, model, actions in roles[name]:
-        query |= Q(
-            content_type__app_label=app_label,
-            codename__in=[f"{action}_{model}" for action in actions],
-        )
-    group.permissions.add(*Permission.objects.filter(query))
-    return group
+    return roles.role_group(name)
 
 
 class UserFactory(DjangoModelFactory):

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from accounts import roles
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -28,8 +29,11 @@ def reader_client(client, reader):
 
 
 def role(name: str, *codenames: str) -> Group:
-    """The role group, with at least `codenames` (the data migration may add more)."""
-    group, _ = Group.objects.get_or_create(name=name)
+    """The group `name` (a role's with all its rights), with at least `codenames`."""
+    if name in roles.ROLES:
+        group = roles.role_group(name)
+    else:
+        group, _ = Group.objects.get_or_create(name=name)
     if codenames:
         group.permissions.add(*Permission.objects.filter(codename__in=codenames))
     return group

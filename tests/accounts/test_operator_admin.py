@@ -54,8 +54,7 @@ def change_data(user: User, **overrides) -> dict:
         "email_verified_at_0": "",
         "email_verified_at_1": "",
         "is_active": "on" if user.is_active else "",
-        "is_staff": "on" if user.is_staff else "",
-        "groups": [g.pk for g in user.groups.all()],
+        "roles": [g.name for g in user.groups.all()],
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v not in ("", None)}
@@ -109,7 +108,8 @@ def test_only_superusers_see_superuser_and_permission_fields(name):
 
     assert ('name="is_superuser"' in html) is (name == "superuser")
     assert ('name="user_permissions"' in html) is (name == "superuser")
-    assert 'name="groups"' in html
+    assert 'name="roles"' in html
+    assert 'name="groups"' not in html and 'name="is_staff"' not in html
 
 
 def test_operator_cannot_make_anyone_a_superuser():
@@ -150,18 +150,17 @@ def test_only_superusers_may_edit_or_delete_a_superuser(name):
         assert not boss_exists
 
 
-def test_operator_assigns_roles_to_others():
+def test_operator_gives_a_role_in_one_step():
     client, _ = client_as("operator")
-    editor = make_role_groups()["editor"]
     target = UserFactory()
 
     client.post(
         f"/admin/accounts/user/{target.pk}/change/",
-        change_data(target, is_staff="on", groups=[editor.pk]),
+        change_data(target, roles=["Site operator"]),
     )
 
     target.refresh_from_db()
-    assert list(target.groups.values_list("name", flat=True)) == ["Editor"]
+    assert list(target.groups.values_list("name", flat=True)) == ["Site operator"]
     assert target.is_staff
 
 
@@ -187,7 +186,7 @@ def test_operator_can_only_pick_role_groups():
 
     html = client.get(f"/admin/accounts/user/{target.pk}/change/").content.decode()
 
-    assert "Editor" in html
+    assert 'value="Site operator"' in html
     assert "Secret admins" not in html
 
 

@@ -41,7 +41,12 @@ def test_reset_answers_the_same_for_an_unknown_address(client, reader, mailoutbo
 
     assert known.redirect_chain == unknown.redirect_chain
     assert known.content == unknown.content
-    assert len(mailoutbox) == 1
+    link, notice = mailoutbox
+    assert link.to == ["reader@example.org"]
+    assert "/accounts/password-reset/" in link.body
+    assert notice.to == ["nobody@example.org"]
+    assert "no active account uses this address" in notice.body
+    assert "/accounts/password-reset/" not in notice.body
 
 
 def test_reset_link_sets_a_new_password_and_works_once(client, reader, mailoutbox):

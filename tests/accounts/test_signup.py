@@ -105,18 +105,35 @@ def test_an_expired_confirmation_link_is_refused(client, time_machine):
     assert "This link has expired." in response.content.decode()
 
 
-def test_duplicate_email_in_other_case_is_refused(client, mailoutbox):
-    UserFactory(email="taken@example.org")
+def test_a_taken_address_gets_the_same_answer_and_its_owner_is_told(client, mailoutbox):
+    owner = UserFactory(email="taken@example.org")
 
-    response = sign_up(client, email="TAKEN@Example.org")
+    other = "a different harbour password"
+    taken = sign_up(client, email="TAKEN@Example.org", password1=other, password2=other)
+    fresh = sign_up(client, email="fresh@example.org")
 
-    assert response.status_code == 200
-    assert (
-        "An account with this email address already exists."
-        in response.content.decode()
-    )
-    assert User.objects.filter(email__iexact="taken@example.org").count() == 1
-    assert mailoutbox == []
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.url == fresh.url == "/accounts/confirm/sent/"
+    assert User.objects.filter(email__iexact="taken@example.org").get() == owner
+    owner.refresh_from_db()
+    assert not owner.check_password(other)
+    told, confirm = mailoutbox
+    assert told.to == ["taken@example.org"]
+    assert "Someone tried to sign up" in told.subject
+    assert "No new account was made" in told.body
+    assert "/accounts/password-reset/" in told.body
+    assert confirm.to == ["fresh@example.org"]
+
+
+def test_signing_up_again_before_confirming_sends_a_new_confirmation_link(
+    client, mailoutbox
+):
+    sign_up(client, email="twice@example.org")
+    sign_up(client, email="twice@example.org")
+
+    assert User.objects.filter(email="twice@example.org").count() == 1
+    assert [m.to for m in mailoutbox] == [["twice@example.org"]] * 2
+    assert all("/accounts/confirm/" in link_in(m) for m in mailoutbox)
 
 
 def test_weak_and_mismatched_passwords_are_refused(client):

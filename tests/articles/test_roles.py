@@ -80,7 +80,14 @@ def test_role_groups_exist_with_their_permissions():
     operator = set(
         role_group("Site operator").permissions.values_list("codename", flat=True)
     )
-    assert operator == {"add_user", "change_user", "view_user", "view_group"}
+    assert operator == {
+        "add_user",
+        "change_user",
+        "view_user",
+        "view_group",
+        "view_accessattempt",
+        "delete_accessattempt",
+    }
 
 
 # role -> expected status of GET /admin/articles/article/

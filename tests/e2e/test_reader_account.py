@@ -20,7 +20,10 @@ def last_link() -> str:
     return re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
 
 
-def test_reader_signs_up_confirms_saves_and_resets_the_password(live_server, page):
+def test_reader_signs_up_confirms_saves_and_resets_the_password(
+    live_server, page, settings
+):
+    settings.SITE_URL = live_server.url  # emailed links are made from it
     first = ArticleFactory(title="Harbour reopens after storm", slug="harbour-reopens")
     second = ArticleFactory(title="Ferry berth opens", slug="ferry-berth")
     mail.outbox.clear()
