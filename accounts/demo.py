@@ -4,15 +4,13 @@ Here rather than in `articles` because it creates users and role groups; the
 sections, articles, pages and images come from `articles.demo`.
 """
 
-import importlib
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import role_group
 from articles import demo as articles_demo
 from articles import demo_content as content
 
@@ -48,20 +46,6 @@ def demo_accounts() -> list[DemoAccount]:
         )
         for username, group, _name, _staff, superuser, _bio in DEMO_USERS
     ]
-
-
-def role_group(name: str) -> Group:
-    """The role group from the roles migration, recreated if it was deleted."""
-    roles = importlib.import_module("articles.migrations.0003_roles").ROLES
-    group, _ = Group.objects.get_or_create(name=name)
-    query = Q(pk__in=[])
-    for app_label, model, actions in roles[name]:
-        query |= Q(
-            content_type__app_label=app_label,
-            codename__in=[f"{action}_{model}" for action in actions],
-        )
-    group.permissions.add(*Permission.objects.filter(query))
-    return group
 
 
 def load_users() -> dict[str, User]:
