@@ -1,13 +1,15 @@
-"""Admin for site-wide content: pages, useful links, the settings singleton."""
+"""Admin for site-wide content: pages, useful links, the settings singleton, the audit log."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from digest.images import ImageUploadField
-from digest.models import Page, SiteSettings, UsefulLink
+from digest.models import AuditEntry, Page, SiteSettings, UsefulLink
 from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
@@ -83,3 +85,49 @@ class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
             raise PermissionDenied
         settings_row = SiteSettings.load()
         return redirect("admin:digest_sitesettings_change", settings_row.pk)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read-only for everyone, superusers included."""
+
+    list_display = ["at", "actor_name", "action", "target_type", "target_link", "ip"]
+    list_filter = ["action", "target_type", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["target_type"]
+    search_fields = ["actor_name", "target_repr", "ip", "detail"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    fields = [
+        "at",
+        "action",
+        "actor",
+        "actor_name",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "ip",
+        "detail",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("record"), ordering="target_repr")
+    def target_link(self, obj):
+        kind = obj.target_type
+        if kind is None or not obj.target_id or obj.action == AuditEntry.Action.DELETED:
+            return obj.target_repr or "—"
+        try:
+            url = reverse(
+                f"admin:{kind.app_label}_{kind.model}_change", args=[obj.target_id]
+            )
+        except NoReverseMatch:
+            return obj.target_repr or "—"
+        return format_html('<a href="{}">{}</a>', url, obj.target_repr or obj.target_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
