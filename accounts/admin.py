@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import emails, roles
+from accounts.forms import TimeZoneField
 from accounts.models import User
 from digest.audit import Action, record_audit
 
@@ -135,7 +136,16 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Profile"),
-            {"fields": ["display_name", "email", "email_verified_at", "bio", "avatar"]},
+            {
+                "fields": [
+                    "display_name",
+                    "email",
+                    "email_verified_at",
+                    "bio",
+                    "avatar",
+                    "time_zone",
+                ]
+            },
         ),
         (
             _("Role and access"),
@@ -197,6 +207,11 @@ class UserAdmin(DjangoUserAdmin):
             password.widget = PasswordSummaryWidget()
             form.base_fields["password"] = password
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         user = form.instance
