@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from digest.images import ImageUploadField
-from digest.models import AuditEntry, Page, SiteSettings, UsefulLink
+from digest.models import AuditEntry, ContentCheck, Page, SiteSettings, UsefulLink
 from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
@@ -72,7 +72,19 @@ class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Before publishing"), {"fields": ["required_checks"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "required_checks":
+            return forms.MultipleChoiceField(
+                label=db_field.verbose_name.capitalize(),
+                choices=ContentCheck.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +55,20 @@ class UsefulLink(models.Model):
         return self.title
 
 
+class ContentCheck(models.TextChoices):
+    """The checks an article gets before it is published (articles/checks.py)."""
+
+    IMAGE_ALT = "image_alt", _("Featured image has alt text")
+    BODY_IMAGE_ALT = "body_image_alt", _("Body images have alt text")
+    BODY_IMAGE_CAPTION = "body_image_caption", _("Body images have a caption")
+    LEAD_REPEATS_TITLE = (
+        "lead_repeats_title",
+        _("The lead does not repeat the headline"),
+    )
+    TITLE_LENGTH = "title_length", _("The headline is at most 110 characters")
+    CATEGORY = "category", _("The article has a category")
+
+
 class SiteSettings(models.Model):
     """The one row of site-wide settings editors change in the admin."""
 
@@ -76,6 +91,15 @@ class SiteSettings(models.Model):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     founded_year = models.PositiveSmallIntegerField(
         _("founded in"), null=True, blank=True
+    )
+    required_checks = ArrayField(
+        models.CharField(max_length=30, choices=ContentCheck.choices),
+        verbose_name=_("checks that block publishing"),
+        blank=True,
+        default=list,
+        help_text=_(
+            "Articles failing these cannot be published; the other checks only warn."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
