@@ -162,3 +162,33 @@ def test_checks_read_a_saved_article_without_queries(django_assert_num_queries):
         found = check_article(saved)
 
     assert checks(found) == [ContentCheck.IMAGE_ALT, ContentCheck.BODY_IMAGE_ALT]
+
+
+@pytest.mark.django_db
+def test_the_change_form_lists_the_checks_and_marks_the_required_ones():
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(role_group("Editor"))
+    client = Client()
+    client.force_login(editor)
+    settings_row = SiteSettings.load()
+    settings_row.required_checks = [ContentCheck.BODY_IMAGE_ALT]
+    settings_row.save()
+    draft = Article.objects.create(
+        title="Quay works begin",
+        slug="quay-works",
+        lead="Quay works begin on Monday.",
+        category=CategoryFactory(),
+        body=FIGURE.format(alt="", caption="Cranes."),
+    )
+    url = f"/admin/articles/article/{draft.pk}/change/"
+
+    html = client.get(url).content.decode()
+
+    assert "Before publishing" in html
+    assert "<strong>Check:</strong> The lead repeats the headline." in html
+    assert "<strong>Required:</strong> 1 image in the body has no alt text." in html
+
+    draft.lead = "Cranes arrive first."
+    draft.body = FIGURE.format(alt="Two cranes", caption="Cranes.")
+    draft.save()
+    assert "Before publishing" not in client.get(url).content.decode()
