@@ -1,7 +1,10 @@
 """The audit log: who changed a role or a password, published or unpublished, when, from where."""
 
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from digest.audit import Action, record_audit
@@ -11,6 +14,8 @@ from tests.factories import ArticleFactory, UserFactory, role_group
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "reader", "author", "editor", "operator", "superuser"]
+MIGRATION = importlib.import_module("digest.migrations.0004_audit_readers")
+READERS = MIGRATION.READERS
 GROUP = {"author": "Author", "editor": "Editor", "operator": "Site operator"}
 
 
@@ -24,9 +29,22 @@ def client_as(name: str, address: str = "203.0.113.7"):
         is_superuser=name == "superuser",
     )
     if name in GROUP:
-        user.groups.add(role_group(GROUP[name]))
+        user.groups.add(audit_role(GROUP[name]))
     client.force_login(user)
     return client, user
+
+
+def audit_role(name: str) -> Group:
+    """The role group, with the audit log's permission its data migration grants
+    (a transactional test elsewhere may have flushed it)."""
+    group = role_group(name)
+    if name in READERS:
+        group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="digest", codename="view_auditentry"
+            )
+        )
+    return group
 
 
 def user_change_data(user, **overrides) -> dict:
@@ -201,6 +219,9 @@ def test_the_log_filters_by_action():
 
 
 def test_editor_and_operator_roles_include_reading_the_log():
+    Group.objects.filter(name__in=READERS).delete()
+    MIGRATION.grant(apps, None)
+
     for name in ("Editor", "Site operator"):
         codenames = Group.objects.get(name=name).permissions.values_list(
             "codename", flat=True
