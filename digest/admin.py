@@ -52,6 +52,13 @@ class UsefulLinkAdmin(BumpsContentVersion, admin.ModelAdmin):
     search_fields = ["title", "url"]
 
 
+class ChecksField(forms.MultipleChoiceField):
+    """Tick boxes of ContentCheck; an empty value (what a script may post) is none."""
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item]
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
     """One row: the list opens it, nobody adds a second or deletes it."""
@@ -77,7 +84,7 @@ class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "required_checks":
-            return forms.MultipleChoiceField(
+            return ChecksField(
                 label=db_field.verbose_name.capitalize(),
                 choices=ContentCheck.choices,
                 widget=forms.CheckboxSelectMultiple,
