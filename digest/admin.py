@@ -106,6 +106,22 @@ class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
         return redirect("admin:digest_sitesettings_change", settings_row.pk)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action; a value that is none of them filters nothing."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditEntry.Action.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in AuditEntry.Action.values:
+            return queryset.filter(action=value)
+        return queryset
+
+
 class ActorFilter(admin.SimpleListFilter):
     """Filter the audit log by who acted, among those who have."""
 
@@ -133,7 +149,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "actor_name", "action", "target_type", "target_link", "ip"]
     list_filter = [
-        "action",
+        ActionFilter,
         ActorFilter,
         "target_type",
         ("at", admin.DateFieldListFilter),
