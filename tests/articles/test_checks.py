@@ -192,3 +192,15 @@ def test_the_change_form_lists_the_checks_and_marks_the_required_ones():
     draft.body = FIGURE.format(alt="Two cranes", caption="Cranes.")
     draft.save()
     assert "Before publishing" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_empty_add_form_has_nothing_to_check_yet():
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(role_group("Editor"))
+    client = Client()
+    client.force_login(editor)
+
+    html = client.get("/admin/articles/article/add/").content.decode()
+
+    assert "Before publishing" not in html
