@@ -182,8 +182,10 @@ def change_state(
     if action is Action.DELETE:
         gone = copy.copy(article)  # keeps the pk delete() clears, for the log
         article.delete()
-        transaction.on_commit(lambda: article_changed(before=before, after=None))
-        _audit_on_commit(action=audit, by=by, article=gone, ip=ip)
+        entry = _audit_entry(action=audit, by=by, article=gone, ip=ip)
+        transaction.on_commit(
+            lambda: _follow_up(before=before, after=None, audit_entry=entry)
+        )
         return article
     if not can_publish(by):  # only publishers set the time
         at = None
@@ -197,8 +199,10 @@ def change_state(
     article.save()
     if stored is not None and stored.status == Article.Status.PUBLISHED:
         _record_slug_change(article=article, old_slug=stored.slug)
-    transaction.on_commit(lambda: article_changed(before=before, after=article))
-    _audit_on_commit(action=audit, by=by, article=article, ip=ip)
+    entry = _audit_entry(action=audit, by=by, article=article, ip=ip)
+    transaction.on_commit(
+        lambda: _follow_up(before=before, after=article, audit_entry=entry)
+    )
     return article
 
 
@@ -231,20 +235,31 @@ def _audit_action(*, stored: Article | None, action: Action) -> str | None:
     return AUDITED.get(action)
 
 
-def _audit_on_commit(
+def _audit_entry(
     *, action: str | None, by: User, article: Article, ip: str | None
-) -> None:
-    """Record `action` in the audit log once the change is committed."""
+) -> dict | None:
+    """What the audit log is to record of `action`; None for a plain edit."""
     if action is None:
-        return
+        return None
     detail = ""
     if action == Audit.SCHEDULED and article.published_at:
         detail = f"for {article.published_at.isoformat()}"
-    transaction.on_commit(
-        lambda: record_audit(
-            action=action, actor=by, target=article, ip=ip, detail=detail
-        )
-    )
+    return {
+        "action": action,
+        "actor": by,
+        "target": article,
+        "ip": ip,
+        "detail": detail,
+    }
+
+
+def _follow_up(
+    *, before: ArticleSnapshot | None, after: Article | None, audit_entry: dict | None
+) -> None:
+    """Run once a change is committed: caches and pages, then the audit log."""
+    article_changed(before=before, after=after)
+    if audit_entry is not None:
+        record_audit(**audit_entry)
 
 
 def save_article(*, article: Article, by: User) -> Article:
