@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('digest', '0004_audit_readers'),
+        ('digest', '0003_audit_entry'),
     ]
 
     operations = [
