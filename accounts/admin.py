@@ -8,12 +8,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import emails, roles
+from accounts.forms import TimeZoneField
 from accounts.models import User
+from digest.audit import Action, record_audit
 
 
 class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
@@ -133,7 +136,16 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Profile"),
-            {"fields": ["display_name", "email", "email_verified_at", "bio", "avatar"]},
+            {
+                "fields": [
+                    "display_name",
+                    "email",
+                    "email_verified_at",
+                    "bio",
+                    "avatar",
+                    "time_zone",
+                ]
+            },
         ),
         (
             _("Role and access"),
@@ -196,15 +208,47 @@ class UserAdmin(DjangoUserAdmin):
             form.base_fields["password"] = password
         return form
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         user = form.instance
+        before = role_summary(
+            roles.roles_of(user) if change else [],
+            form.initial.get("is_superuser", False),
+        )
+        super().save_related(request, form, formsets, change)
         # Also when only the superuser flag changed: staff status follows both.
         roles.set_roles(user=user, names=form.cleaned_data["roles"], by=request.user)
+        after = role_summary(roles.roles_of(user), user.is_superuser)
+        if after != before:
+            record_audit(
+                action=Action.ROLE_CHANGED,
+                actor=request.user,
+                target=user,
+                request=request,
+                detail=f"{before or '—'} → {after or '—'}",
+            )
         if not change:
             transaction.on_commit(
                 lambda: emails.send_invitation(user=user, by=request.user)
             )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # Django answers a password it saved with a redirect to the user's page.
+        changed_url = reverse("admin:accounts_user_change", args=[id])
+        if request.method == "POST" and getattr(response, "url", "") == changed_url:
+            record_audit(
+                action=Action.PASSWORD_CHANGED,
+                actor=request.user,
+                target=User.objects.get(pk=id),
+                request=request,
+                detail="Set by an administrator",
+            )
+        return response
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
@@ -347,3 +391,11 @@ class LockoutAdmin(AccessAttemptAdmin):
             if account is not None and not roles.may_manage(request.user, account):
                 return False
         return super().has_delete_permission(request, obj)
+
+
+def role_summary(names, is_superuser: bool) -> str:
+    """The roles `names` and the superuser flag give, as one line for the audit log."""
+    names = sorted(names)
+    if is_superuser:
+        names.insert(0, "Superuser")
+    return ", ".join(names)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import process_avatar
 from accounts.models import User
+from digest.timezones import time_zone_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -99,14 +100,32 @@ class EmailForm(forms.Form):
     )
 
 
+class TimeZoneField(forms.ChoiceField):
+    """A pick of the IANA zones, the newsroom's first."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault(
+            "help_text", _("The admin shows and takes times in this zone.")
+        )
+        super().__init__(choices=time_zone_choices, required=False, **kwargs)
+
+
 class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar"]
+        fields = ["display_name", "bio", "avatar", "time_zone"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_staff:  # readers see the site's times only
+            del self.fields["time_zone"]
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.sessions import SessionStore
+from digest.timezones import validate_time_zone
 
 
 class DigestUserManager(UserManager):
@@ -25,6 +26,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("Readers who signed up cannot sign in until this is set."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("The admin shows and takes times in this zone."),
     )
 
     objects = DigestUserManager()

@@ -39,12 +39,14 @@ ROLES: dict[str, list[tuple[str, str, list[str]]]] = {
         ("digest", "page", ["add", "change", "delete", "view"]),
         ("digest", "usefullink", ["add", "change", "delete", "view"]),
         ("digest", "sitesettings", ["change", "view"]),
+        ("digest", "auditentry", ["view"]),
     ],
     OPERATOR: [
         ("accounts", "user", ["add", "change", "view"]),
         ("auth", "group", ["view"]),
         # Lifting a sign-in lock-out is deleting its failed attempts.
         ("axes", "accessattempt", ["view", "delete"]),
+        ("digest", "auditentry", ["view"]),
     ],
 }
 ROLE_NAMES: tuple[str, ...] = tuple(ROLES)

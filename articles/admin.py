@@ -37,6 +37,7 @@ from digest.images import (
     rendition_name,
     rendition_widths,
 )
+from digest.net import client_ip
 from digest.page_cache import BumpsContentVersion
 
 User = get_user_model()
@@ -210,6 +211,15 @@ class ArticleAdminForm(forms.ModelForm):
             on_field = refusal.code == "schedule_past" and "published_at" in self.fields
             self.add_error("published_at" if on_field else None, refusal)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now has the submitted fields
+        if self.errors or getattr(self, "action", None) is None:
+            return
+        try:
+            publishing.check_content(article=self.instance, action=self.action)
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
 
 
 # The workflow buttons of the change form (change_form.html) by their POST names.
@@ -517,12 +527,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         publishing.change_state(
-            article=obj, by=request.user, action=form.action, at=form.requested_at
+            article=obj,
+            by=request.user,
+            action=form.action,
+            at=form.requested_at,
+            ip=client_ip(request),
         )
 
     def delete_model(self, request, obj):
         publishing.change_state(
-            article=obj, by=request.user, action=publishing.Action.DELETE
+            article=obj,
+            by=request.user,
+            action=publishing.Action.DELETE,
+            ip=client_ip(request),
         )
 
     def delete_queryset(self, request, queryset):
@@ -539,7 +556,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     continue
                 for name, value in changes.items():
                     setattr(article, name, value)
-                publishing.change_state(article=article, by=request.user, action=action)
+                try:
+                    publishing.change_state(
+                        article=article,
+                        by=request.user,
+                        action=action,
+                        ip=client_ip(request),
+                    )
+                except ValidationError as refusal:  # a required content check
+                    self.message_user(
+                        request,
+                        _("“%(title)s” was not changed: %(reason)s")
+                        % {"title": article, "reason": " ".join(refusal.messages)},
+                        messages.WARNING,
+                    )
+                    continue
             count += 1
         return count
 

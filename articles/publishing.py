@@ -18,6 +18,7 @@ It locks the stored row, and once the change is committed runs each follow-up on
 (`articles.caching.article_changed`).
 """
 
+import copy
 from datetime import datetime
 from enum import StrEnum
 
@@ -28,7 +29,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.caching import ArticleSnapshot, article_changed, snapshot
+from articles.checks import blocking, check_article
 from articles.models import Article, ArticleSlugRedirect
+from digest.audit import Action as Audit
+from digest.audit import record_audit
+from digest.models import SiteSettings
 
 PUBLISH_PERM = "articles.publish_article"
 EDIT_ANY_PERM = "articles.edit_any_article"
@@ -156,11 +161,13 @@ def change_state(
     by: User,
     action: Action | str,
     at: datetime | None = None,
+    ip: str | None = None,
 ) -> Article:
     """Apply `action` to `article` (with any edits made to it) for `by`, and save.
 
-    `at` is the publication time asked for (see `Action`). Raises
-    PermissionDenied or ValidationError, writing nothing, when refused.
+    `at` is the publication time asked for (see `Action`); `ip` the address `by`
+    asked from, for the audit log. Raises PermissionDenied or ValidationError,
+    writing nothing, when refused.
     """
     action = Action(action)
     stored = (
@@ -169,10 +176,16 @@ def change_state(
         else None
     )
     check_change(stored=stored, by=by, action=action, at=at)
+    check_content(article=article, action=action)
+    audit = _audit_action(stored=stored, action=action)
     before: ArticleSnapshot | None = snapshot(stored) if stored else None
     if action is Action.DELETE:
+        gone = copy.copy(article)  # keeps the pk delete() clears, for the log
         article.delete()
-        transaction.on_commit(lambda: article_changed(before=before, after=None))
+        entry = _audit_entry(action=audit, by=by, article=gone, ip=ip)
+        transaction.on_commit(
+            lambda: _follow_up(before=before, after=None, audit_entry=entry)
+        )
         return article
     if not can_publish(by):  # only publishers set the time
         at = None
@@ -186,8 +199,67 @@ def change_state(
     article.save()
     if stored is not None and stored.status == Article.Status.PUBLISHED:
         _record_slug_change(article=article, old_slug=stored.slug)
-    transaction.on_commit(lambda: article_changed(before=before, after=article))
+    entry = _audit_entry(action=audit, by=by, article=article, ip=ip)
+    transaction.on_commit(
+        lambda: _follow_up(before=before, after=article, audit_entry=entry)
+    )
     return article
+
+
+def check_content(*, article: Article, action: Action | str) -> None:
+    """Refuse publishing `article` while a check the site settings require fails."""
+    if Action(action) not in {Action.PUBLISH_NOW, Action.SCHEDULE}:
+        return
+    required = SiteSettings.load().required_checks
+    refused = blocking(check_article(article, required=required))
+    if refused:
+        raise ValidationError(
+            [finding.message for finding in refused], code="content_check"
+        )
+
+
+AUDITED = {
+    Action.SUBMIT: Audit.SUBMITTED,
+    Action.PUBLISH_NOW: Audit.PUBLISHED,
+    Action.SCHEDULE: Audit.SCHEDULED,
+    Action.UNPUBLISH: Audit.UNPUBLISHED,
+    Action.DELETE: Audit.DELETED,
+}
+
+
+def _audit_action(*, stored: Article | None, action: Action) -> str | None:
+    """The audit log's name for `action` on `stored`; None for a plain edit."""
+    was_published = stored is not None and stored.status == Article.Status.PUBLISHED
+    if was_published and action in {Action.SAVE_DRAFT, Action.SUBMIT}:
+        return Audit.UNPUBLISHED
+    return AUDITED.get(action)
+
+
+def _audit_entry(
+    *, action: str | None, by: User, article: Article, ip: str | None
+) -> dict | None:
+    """What the audit log is to record of `action`; None for a plain edit."""
+    if action is None:
+        return None
+    detail = ""
+    if action == Audit.SCHEDULED and article.published_at:
+        detail = f"for {article.published_at.isoformat()}"
+    return {
+        "action": action,
+        "actor": by,
+        "target": article,
+        "ip": ip,
+        "detail": detail,
+    }
+
+
+def _follow_up(
+    *, before: ArticleSnapshot | None, after: Article | None, audit_entry: dict | None
+) -> None:
+    """Run once a change is committed: caches and pages, then the audit log."""
+    article_changed(before=before, after=after)
+    if audit_entry is not None:
+        record_audit(**audit_entry)
 
 
 def save_article(*, article: Article, by: User) -> Article:

@@ -1,5 +1,9 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digest.sanitize import clean_html
@@ -51,6 +55,20 @@ class UsefulLink(models.Model):
         return self.title
 
 
+class ContentCheck(models.TextChoices):
+    """The checks an article gets before it is published (articles/checks.py)."""
+
+    IMAGE_ALT = "image_alt", _("Featured image has alt text")
+    BODY_IMAGE_ALT = "body_image_alt", _("Body images have alt text")
+    BODY_IMAGE_CAPTION = "body_image_caption", _("Body images have a caption")
+    LEAD_REPEATS_TITLE = (
+        "lead_repeats_title",
+        _("The lead does not repeat the headline"),
+    )
+    TITLE_LENGTH = "title_length", _("The headline is at most 110 characters")
+    CATEGORY = "category", _("The article has a category")
+
+
 class SiteSettings(models.Model):
     """The one row of site-wide settings editors change in the admin."""
 
@@ -73,6 +91,15 @@ class SiteSettings(models.Model):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     founded_year = models.PositiveSmallIntegerField(
         _("founded in"), null=True, blank=True
+    )
+    required_checks = ArrayField(
+        models.CharField(max_length=30, choices=ContentCheck.choices),
+        verbose_name=_("checks that block publishing"),
+        blank=True,
+        default=list,
+        help_text=_(
+            "Articles failing these cannot be published; the other checks only warn."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,3 +158,78 @@ class RateLimitWindow(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when and from where; written by record_audit().
+
+    Generic on purpose (digest imports no app): the target is a content type and a
+    primary key, with its name as it was, so the entry outlives a deleted target.
+    """
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        DELETED = "deleted", _("Deleted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as it was, so the entry still names a user who was deleted since.
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_id = models.CharField(_("record id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    action__in=[
+                        "submitted",
+                        "published",
+                        "scheduled",
+                        "unpublished",
+                        "deleted",
+                        "role_changed",
+                        "password_changed",
+                    ]
+                ),
+                name="digest_auditentry_action_valid",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="digest_audit_recent"),
+            models.Index(
+                fields=["target_type", "target_id", "-at"], name="digest_audit_target"
+            ),
+            models.Index(fields=["actor", "-at"], name="digest_audit_actor"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.actor_name or '—'} {self.get_action_display()} {self.target_repr}"
+        )

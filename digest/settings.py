@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Form widget templates, found through TEMPLATES (see FORM_RENDERER).
+    "django.forms",
     "taggit",
     "simple_history",
     "axes",
@@ -133,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.ReadingHistoryMiddleware",
+    # After authentication: the admin's times in the staff member's own zone.
+    "digest.timezones.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -143,6 +147,10 @@ MIDDLEWARE = [
     # Last, so its process_exception sees a database error first and answers 503.
     "digest.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Widgets render through TEMPLATES, so templates/ may override one of the admin's
+# (templates/admin/widgets/split_datetime.html labels the date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "digest.urls"
 WSGI_APPLICATION = "digest.wsgi.application"

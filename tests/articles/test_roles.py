@@ -67,6 +67,7 @@ def test_role_groups_exist_with_their_permissions():
         "change_usefullink",
         "change_sitesettings",
         "view_historicalarticle",
+        "view_auditentry",
     } <= codenames
     author = set(role_group("Author").permissions.values_list("codename", flat=True))
     assert author == {
@@ -87,6 +88,7 @@ def test_role_groups_exist_with_their_permissions():
         "view_group",
         "view_accessattempt",
         "delete_accessattempt",
+        "view_auditentry",
     }
 
 
