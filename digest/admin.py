@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from digest.images import ImageUploadField
-from digest.models import Page, SiteSettings, UsefulLink
+from digest.models import Page, Redirect, SiteSettings, UsefulLink
 from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
@@ -83,3 +83,14 @@ class SiteSettingsAdmin(BumpsContentVersion, admin.ModelAdmin):
             raise PermissionDenied
         settings_row = SiteSettings.load()
         return redirect("admin:digest_sitesettings_change", settings_row.pk)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
+    """The one redirect table: slug changes and imported sites' old URLs."""
+
+    list_display = ["old_path", "new_path", "content_type", "object_id", "source"]
+    list_filter = ["source"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path", "source"]
+    readonly_fields = ["source"]
