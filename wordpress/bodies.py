@@ -24,6 +24,7 @@ BLOCK_TAGS = (
     "h[1-6]|header|hr|iframe|li|nav|ol|p|pre|section|table|tbody|td|tfoot|th|"
     "thead|tr|ul"
 )
+BLOCK_ELEMENTS = set(BLOCK_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"))
 _BLOCK_START = re.compile(rf"^\s*<(?:{BLOCK_TAGS})[\s>/]", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SHORTCODE_ATTR = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
@@ -380,6 +381,17 @@ def _flatten_structure(root) -> None:
         if next(cite.iterancestors("blockquote"), None) is not None:
             cite.tag = "p"
             cite.text = "— " + (cite.text or "").lstrip("—– ")
+    for div in list(root.iter("div", "section", "article", "span")):
+        if div.getparent() is None:
+            continue
+        has_blocks = any(child.tag in BLOCK_ELEMENTS for child in div.iterdescendants())
+        if div.tag == "span" or has_blocks:
+            _unwrap(div)
+        elif div.getparent() is root and div.text_content().strip():
+            div.tag = "p"
+            div.attrib.clear()
+        else:
+            _unwrap(div)
     for element in root.iter():
         if element.tag == "h1":
             element.tag = "h2"
@@ -444,6 +456,10 @@ def convert_body(
             f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip()
         )
         return result
+    for element in list(
+        root.iter("script", "style", "noscript", "template", "object", "embed")
+    ):
+        _replace_with(element, [])
     _convert_embeds(root)
     _flatten_structure(root)
     _convert_images(root, resolve_image, result)
@@ -451,7 +467,18 @@ def convert_body(
         href = link.get("href", "")
         if href and _old_site_link(href, site_hosts):
             result.old_links.add(href)
-    parts = [html.escape(root.text)] if root.text and root.text.strip() else []
-    parts += [lxml.html.tostring(child, encoding="unicode") for child in root]
-    result.html = "".join(parts).strip()
+    for p in list(root.iter("p")):
+        if not p.text_content().strip() and not len(p):
+            _replace_with(p, [])
+    parts = (
+        [f"<p>{html.escape(root.text.strip())}</p>"]
+        if root.text and root.text.strip()
+        else []
+    )
+    for child in root:
+        tail, child.tail = child.tail, None
+        parts.append(lxml.html.tostring(child, encoding="unicode").strip())
+        if tail and tail.strip():
+            parts.append(f"<p>{html.escape(tail.strip())}</p>")
+    result.html = "\n".join(parts).strip()
     return result

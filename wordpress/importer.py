@@ -633,6 +633,7 @@ class Importer:
         return slugify(unquote(item.post_name)) or slugify(title) or fallback
 
     def _convert(self, item: Item) -> bodies.Converted:
+        reported = len(self.report.images_missing)
         converted = bodies.convert_body(
             item.content,
             site_hosts=self.hosts,
@@ -643,7 +644,10 @@ class Importer:
                 else None
             ),
         )
-        for src in converted.images_missing:
+        # A file missing from uploads is reported once, when storing it failed.
+        for src in converted.images_missing[
+            len(self.report.images_missing) - reported :
+        ]:
             self.report.images_missing.append(f"{self._describe(item)}: {src}")
         return converted
 
