@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "digest",
     "accounts",
     "articles",
+    # On top of the others: it imports articles, accounts and digest.
+    "wordpress",
 ]
 
 MIDDLEWARE = [

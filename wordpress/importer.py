@@ -20,10 +20,12 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -46,9 +48,9 @@ from taggit.models import Tag
 from accounts.models import User
 from articles import publishing
 from articles.demo import role_group
-from articles.images import clean_upload, make_renditions, validate_image_upload
-from articles.models import Article, BodyImage, Category
-from articles.search import refresh_search_vector
+from articles.models import Article, BodyImage, Category, TaggedArticle
+from articles.search import search_vector_expression
+from digest.images import clean_upload, make_renditions, validate_image_upload
 from digest.models import Page, Redirect
 from digest.page_cache import bump_content_version
 from digest.redirects import bulk_upsert, find_target, normalize_path
@@ -85,6 +87,7 @@ CATEGORY_MAX = Category._meta.get_field("name").max_length
 UNCATEGORIZED = "uncategorized"
 MEDIA_DIR = "articles/wp"
 PLURALS = {"category": "categories"}
+IMAGE_WORKERS = min(4, os.cpu_count() or 1)
 
 
 @dataclass
@@ -229,6 +232,36 @@ def _valid_username(login: str, fallback: str) -> str:
     return name or fallback
 
 
+def store_upload(uploads: Path | None, relative: str) -> tuple[str | None, str]:
+    """Store the uploads file `relative` re-encoded, with renditions: (name, problem).
+
+    No database access: run from worker threads.
+    """
+    if uploads is None:
+        return None, f"{relative} (no uploads directory given)"
+    relative_path = PurePosixPath(relative)
+    if not relative or relative_path.is_absolute() or ".." in relative_path.parts:
+        return None, f"{relative!r} is not a file under uploads"
+    source = uploads.joinpath(*relative_path.parts)
+    if not source.is_file():
+        return None, f"{relative} is not in the uploads directory"
+    with source.open("rb") as handle:
+        upload = File(handle, name=source.name)
+        try:
+            validate_image_upload(upload)
+            cleaned = clean_upload(upload, name=source.name)
+        except ValidationError as error:
+            return None, f"{relative} refused ({' '.join(error.messages)})"
+    directory = "/".join(relative_path.parts[:-1])
+    name = default_storage.save(
+        f"{MEDIA_DIR}/{directory}/{cleaned.name}".replace("//", "/"), cleaned
+    )
+    holder = BodyImage(image=name)
+    if holder.has_renditions:
+        make_renditions(holder.image)
+    return name, ""
+
+
 class Importer:
     def __init__(
         self,
@@ -257,6 +290,10 @@ class Importer:
         self.link_fixups: list[tuple[type, int, set[str]]] = []
         self.redirect_rows: list[Redirect] = []
         self._content_types = {}
+        self._prepared: dict[str, tuple[str | None, str]] = {}
+        self._batch_keys: dict[tuple[str, int], ImportedItem] = {}
+        self._tags: dict[str, Tag] = {}
+        self._tag_redirects: set[str] = set()
 
     # Entry point
 
@@ -320,9 +357,31 @@ class Importer:
         return self._content_types[model]
 
     def _key(self, kind: str, wp_id: int) -> ImportedItem | None:
-        return ImportedItem.objects.filter(
+        if (kind, wp_id) in self._batch_keys:
+            return self._batch_keys[kind, wp_id]
+        key = ImportedItem.objects.filter(
             site=self.site_key, kind=kind, wp_id=wp_id
         ).first()
+        self._batch_keys[kind, wp_id] = key
+        return key
+
+    def _load_keys(self, items: list[Item]) -> None:
+        """Read the batch's ImportedItems in one query (posts, pages, their images)."""
+        self._batch_keys = {}
+        wanted = set()
+        for item in items:
+            wanted.add((item.post_type, item.post_id))
+            thumbnail = self._thumbnail_id(item)
+            if thumbnail:
+                wanted.add((ImportedItem.Kind.ATTACHMENT.value, thumbnail))
+        for kind, wp_id in wanted:
+            self._batch_keys[kind, wp_id] = None
+        for key in ImportedItem.objects.filter(
+            site=self.site_key,
+            kind__in={kind for kind, _ in wanted},
+            wp_id__in={wp_id for _, wp_id in wanted},
+        ):
+            self._batch_keys[key.kind, key.wp_id] = key
 
     def _remember(
         self, kind: str, wp_id: int, obj, *, source_hash="", guid="", **extra
@@ -331,16 +390,18 @@ class Importer:
         if obj is not None:
             defaults["content_type"] = self._content_type(type(obj))
             defaults["object_id"] = obj.pk
-            if hasattr(obj, "updated_at"):
-                defaults["target_updated_at"] = (
-                    type(obj)
-                    .objects.filter(pk=obj.pk)
-                    .values_list("updated_at", flat=True)
-                    .first()
-                )
-        ImportedItem.objects.update_or_create(
-            site=self.site_key, kind=kind, wp_id=wp_id, defaults=defaults
-        )
+            # As saved: every write of the import set it through auto_now.
+            defaults["target_updated_at"] = getattr(obj, "updated_at", None)
+        key = self._key(kind, wp_id)
+        if key is None:
+            key = ImportedItem.objects.create(
+                site=self.site_key, kind=kind, wp_id=wp_id, **defaults
+            )
+        else:
+            for name, value in defaults.items():
+                setattr(key, name, value)
+            key.save()
+        self._batch_keys[kind, wp_id] = key
 
     def _redirect(self, old_url: str, *, obj=None, new_path: str = "") -> None:
         """Queue a redirect from the old site's `old_url` (absolute or a path)."""
@@ -526,13 +587,20 @@ class Importer:
         self.categories[term.slug] = category
         return category
 
-    def _tag_for(self, wp_slug: str, name: str, term_id: int = 0) -> str:
-        """Our tag's name for a WordPress tag, creating it (taggit's rules)."""
+    def _tag_for(self, wp_slug: str, name: str, term_id: int = 0) -> Tag:
+        """Our tag for a WordPress tag, created by taggit's rules when new."""
         name = html.unescape(name).strip()[:100] or unquote(wp_slug)[:100]
-        tag = Tag.objects.filter(name__iexact=name).first()
+        tag = self._tags.get(name.casefold())
         if tag is None:
-            tag = Tag.objects.create(name=name)
-            self.report.imported["tag"] += 1
+            # Case variants are one tag, as TAGGIT_CASE_INSENSITIVE makes them.
+            tag = Tag.objects.filter(name__iexact=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name)
+                self.report.imported["tag"] += 1
+            self._tags[name.casefold()] = tag
+        if wp_slug in self._tag_redirects:
+            return tag
+        self._tag_redirects.add(wp_slug)
         self.tag_slugs[wp_slug] = tag.slug
         new_path = reverse("articles:tag", kwargs={"slug": tag.slug})
         self._redirect(f"/tag/{unquote(wp_slug)}/", new_path=new_path)
@@ -541,11 +609,13 @@ class Importer:
         self._redirect(
             f"/tag/{unquote(wp_slug)}/feed/", new_path=reverse("articles:feed")
         )
-        return tag.name
+        return tag
 
     # Items
 
     def _import_batch(self, items: list[Item]) -> None:
+        self._load_keys(items)
+        self._prepare_files(items)
         with transaction.atomic():
             for item in items:
                 self.report.comments += item.comments
@@ -713,15 +783,21 @@ class Importer:
             for domain, slug, name in item.terms
             if domain == "post_tag"
         ]
-        article.tags.set(tags, clear=False) if created else article.tags.set(tags)
-        self._apply_status(article, item, status)
-        refresh_search_vector(article)
-        views = self._views(item)
-        delta = views - (key.views if key else 0)
-        if delta > 0:
-            Article.objects.filter(pk=article.pk).update(
-                view_count=F("view_count") + delta
+        unique_tags = list({tag.pk: tag for tag in tags}.values())
+        if created:
+            TaggedArticle.objects.bulk_create(
+                [TaggedArticle(content_object=article, tag=tag) for tag in unique_tags]
             )
+        else:
+            article.tags.set(unique_tags)
+        self._apply_status(article, item, status)
+        views = self._views(item)
+        delta = max(0, views - (key.views if key else 0))
+        # The search vector reads the tags just written; view counts add up.
+        Article.objects.filter(pk=article.pk).update(
+            search_vector=search_vector_expression(),
+            view_count=F("view_count") + delta,
+        )
         if reason:
             self.report.not_public.append(
                 f"{self._describe(item)}: {reason} → draft {article.slug}"
@@ -824,41 +900,34 @@ class Importer:
         self, relative: str, item: Item | None, *, what: str
     ) -> str | None:
         who = self._describe(item) if item else what
-        if self.uploads is None:
-            self.report.images_missing.append(
-                f"{who}: {relative} (no uploads directory given)"
-            )
-            return None
-        relative_path = PurePosixPath(relative)
-        if not relative or relative_path.is_absolute() or ".." in relative_path.parts:
-            self.report.images_missing.append(
-                f"{who}: {relative!r} is not a file under uploads"
-            )
-            return None
-        source = self.uploads.joinpath(*relative_path.parts)
-        if not source.is_file():
-            self.report.images_missing.append(
-                f"{who}: {relative} is not in the uploads directory"
-            )
-            return None
-        with source.open("rb") as handle:
-            upload = File(handle, name=source.name)
-            try:
-                validate_image_upload(upload)
-                cleaned = clean_upload(upload, name=source.name)
-            except ValidationError as error:
-                self.report.images_missing.append(
-                    f"{who}: {relative} refused ({' '.join(error.messages)})"
-                )
-                return None
-        directory = "/".join(relative_path.parts[:-1])
-        name = default_storage.save(
-            f"{MEDIA_DIR}/{directory}/{cleaned.name}".replace("//", "/"), cleaned
+        name, problem = self._prepared.pop(relative, None) or store_upload(
+            self.uploads, relative
         )
-        holder = BodyImage(image=name)
-        if holder.has_renditions or holder.width is None:
-            make_renditions(holder.image)
+        if problem:
+            self.report.images_missing.append(f"{who}: {problem}")
         return name
+
+    def _prepare_files(self, items: list[Item]) -> None:
+        """Store the batch's featured images side by side (Pillow frees the GIL)."""
+        wanted = []
+        for item in items:
+            attachment = self.scan.attachments.get(self._thumbnail_id(item) or 0)
+            if attachment is None or attachment.id in self.files:
+                continue
+            key = self._key(ImportedItem.Kind.ATTACHMENT, attachment.id)
+            if key and key.stored_file and key.source_hash == attachment.source_hash:
+                continue
+            if attachment.file not in self._prepared and attachment.file not in wanted:
+                wanted.append(attachment.file)
+        if len(wanted) < 2:
+            return
+        with ThreadPoolExecutor(max_workers=IMAGE_WORKERS) as pool:
+            for relative, result in zip(
+                wanted,
+                pool.map(lambda r: store_upload(self.uploads, r), wanted),
+                strict=True,
+            ):
+                self._prepared[relative] = result
 
     def _body_image(
         self, src: str, att_id: int | None, item: Item
