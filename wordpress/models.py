@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -64,10 +66,21 @@ class ImportedItem(models.Model):
         return f"{self.kind} {self.wp_id} of {self.site}"
 
 
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded exports hold drafts and private posts: WORDPRESS_IMPORT_ROOT, never
+    MEDIA_ROOT, which the web server publishes. Read on each use (tests move it)."""
+
+    @property
+    def base_location(self):
+        return str(settings.WORDPRESS_IMPORT_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def _export_storage() -> FileSystemStorage:
-    # Uploaded exports hold drafts and private posts: never under MEDIA_ROOT,
-    # which the web server publishes.
-    return FileSystemStorage(location=settings.WORDPRESS_IMPORT_ROOT)
+    return ImportFileStorage()
 
 
 class ImportRun(models.Model):
