@@ -16,6 +16,7 @@ article or page someone has edited in Digest since (listed in the report). Statu
 changes go through `articles.publishing`. No email is sent.
 """
 
+import copy
 import hashlib
 import html
 import json
@@ -26,7 +27,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -37,7 +38,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -293,6 +294,12 @@ class Importer:
         self._prepared: dict[str, tuple[str | None, str]] = {}
         self._batch_keys: dict[tuple[str, int], ImportedItem] = {}
         self._tags: dict[str, Tag] = {}
+        self._checked_slugs: set[str] = set()
+        self._taken_slugs: set[str] = set()
+        # Written once per batch, at its end (see _flush_batch).
+        self._pending_tags: list[TaggedArticle] = []
+        self._pending_keys: list[ImportedItem] = []
+        self._pending_vectors: list[int] = []
         self._tag_redirects: set[str] = set()
 
     # Entry point
@@ -382,9 +389,28 @@ class Importer:
             wp_id__in={wp_id for _, wp_id in wanted},
         ):
             self._batch_keys[key.kind, key.wp_id] = key
+        bases = {
+            self._slug_base(item, html.unescape(item.title).strip(), "")[
+                :SLUG_MAX
+            ].strip("-")
+            for item in items
+            if item.post_type == "post"
+        } - {""}
+        self._checked_slugs = set(bases)
+        self._taken_slugs = set(
+            Article.objects.filter(slug__in=bases).values_list("slug", flat=True)
+        )
 
     def _remember(
-        self, kind: str, wp_id: int, obj, *, source_hash="", guid="", **extra
+        self,
+        kind: str,
+        wp_id: int,
+        obj,
+        *,
+        source_hash="",
+        guid="",
+        defer=False,
+        **extra,
     ) -> None:
         defaults = {"source_hash": source_hash, "guid": guid[:500], **extra}
         if obj is not None:
@@ -393,7 +419,10 @@ class Importer:
             # As saved: every write of the import set it through auto_now.
             defaults["target_updated_at"] = getattr(obj, "updated_at", None)
         key = self._key(kind, wp_id)
-        if key is None:
+        if key is None and defer:
+            key = ImportedItem(site=self.site_key, kind=kind, wp_id=wp_id, **defaults)
+            self._pending_keys.append(key)
+        elif key is None:
             key = ImportedItem.objects.create(
                 site=self.site_key, kind=kind, wp_id=wp_id, **defaults
             )
@@ -613,21 +642,81 @@ class Importer:
 
     # Items
 
+    # What a batch changes in memory, put back when its transaction rolls back.
+    _BATCH_STATE = (
+        "report",
+        "authors",
+        "categories",
+        "category_ids",
+        "tag_slugs",
+        "files",
+        "body_images",
+        "link_fixups",
+        "redirect_rows",
+        "_tags",
+        "_tag_redirects",
+        "_prepared",
+        "_batch_keys",
+        "_checked_slugs",
+        "_taken_slugs",
+        "_pending_tags",
+        "_pending_keys",
+        "_pending_vectors",
+    )
+
+    @staticmethod
+    def _copy(value):
+        if isinstance(value, Report):
+            return Report(
+                **{f.name: copy.copy(getattr(value, f.name)) for f in fields(value)}
+            )
+        return copy.copy(value)
+
     def _import_batch(self, items: list[Item]) -> None:
+        """Import `items` in one transaction; if one fails, again item by item.
+
+        The first try saves two round trips an item (no savepoints); the second
+        isolates the failing item in a savepoint and reports it.
+        """
         self._load_keys(items)
         self._prepare_files(items)
+        saved = {name: self._copy(getattr(self, name)) for name in self._BATCH_STATE}
+        try:
+            with transaction.atomic():
+                for item in items:
+                    self._import_item(item)
+                self._flush_batch()
+        except (DatabaseError, ValidationError, ValueError):
+            logger.info("a batch failed; importing it item by item", exc_info=True)
+            for name, value in saved.items():
+                setattr(self, name, value)
+        else:
+            self.report.comments += sum(item.comments for item in items)
+            return
         with transaction.atomic():
             for item in items:
                 self.report.comments += item.comments
                 try:
                     with transaction.atomic():
                         self._import_item(item)
-                except (IntegrityError, ValidationError, ValueError) as error:
+                except (DatabaseError, ValidationError, ValueError) as error:
                     logger.warning("item %s failed", item.post_id, exc_info=True)
                     self.report.skipped.append(
                         f"{self._describe(item)}: failed ({error})"
                     )
-            self._flush_redirects()
+            self._flush_batch()
+
+    def _flush_batch(self) -> None:
+        """Write what the batch's items queued: tag rows, keys, search vectors."""
+        TaggedArticle.objects.bulk_create(self._pending_tags)
+        ImportedItem.objects.bulk_create(self._pending_keys)
+        if self._pending_vectors:
+            # The search vector reads the tags just written.
+            Article.objects.filter(pk__in=self._pending_vectors).update(
+                search_vector=search_vector_expression()
+            )
+        self._pending_tags, self._pending_keys, self._pending_vectors = [], [], []
+        self._flush_redirects()
 
     def _import_item(self, item: Item) -> None:
         if item.post_type == "post":
@@ -681,13 +770,21 @@ class Importer:
     def _unique_slug(self, model, base: str, max_length: int, pk=None) -> str:
         base = base[:max_length].strip("-") or "item"
         slug, n = base, 1
-        while model.objects.filter(slug=slug).exclude(
-            pk=pk
-        ).exists() or not self._slug_free(model, slug):
+        while self._slug_taken(model, slug, pk):
             n += 1
             suffix = f"-{n}"
             slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        if model is Article:
+            self._checked_slugs.add(slug)
+            self._taken_slugs.add(slug)
         return slug
+
+    def _slug_taken(self, model, slug: str, pk) -> bool:
+        if model is Article and pk is None and slug in self._checked_slugs:
+            return slug in self._taken_slugs  # read for the whole batch at once
+        return model.objects.filter(slug=slug).exclude(
+            pk=pk
+        ).exists() or not self._slug_free(model, slug)
 
     @staticmethod
     def _slug_free(model, slug: str) -> bool:
@@ -777,6 +874,10 @@ class Importer:
         article.category = self._post_category(item)
         article.author = self._author_for(item.creator)
         self._featured_image(article, item)
+        views = self._views(item)
+        delta = max(0, views - (key.views if key else 0))
+        if created:
+            article.view_count = views
         article.save()
         tags = [
             self._tag_for(slug, name)
@@ -784,20 +885,13 @@ class Importer:
             if domain == "post_tag"
         ]
         unique_tags = list({tag.pk: tag for tag in tags}.values())
-        if created:
-            TaggedArticle.objects.bulk_create(
-                [TaggedArticle(content_object=article, tag=tag) for tag in unique_tags]
-            )
-        else:
+        if not created:
             article.tags.set(unique_tags)
         self._apply_status(article, item, status)
-        views = self._views(item)
-        delta = max(0, views - (key.views if key else 0))
-        # The search vector reads the tags just written; view counts add up.
-        Article.objects.filter(pk=article.pk).update(
-            search_vector=search_vector_expression(),
-            view_count=F("view_count") + delta,
-        )
+        if delta > 0 and not created:
+            Article.objects.filter(pk=article.pk).update(
+                view_count=F("view_count") + delta
+            )
         if reason:
             self.report.not_public.append(
                 f"{self._describe(item)}: {reason} → draft {article.slug}"
@@ -805,6 +899,12 @@ class Importer:
         (self.report.imported if created else self.report.updated)["post"] += 1
         if converted.old_links:
             self.link_fixups.append((Article, article.pk, converted.old_links))
+        # Last, so a failing item queues nothing.
+        if created:
+            self._pending_tags += [
+                TaggedArticle(content_object=article, tag=tag) for tag in unique_tags
+            ]
+        self._pending_vectors.append(article.pk)
         self._remember(
             ImportedItem.Kind.POST,
             item.post_id,
@@ -812,6 +912,7 @@ class Importer:
             source_hash=source_hash,
             guid=item.guid,
             views=max(views, key.views if key else 0),
+            defer=created,
         )
         self._redirect(item.link, obj=article)
         self._redirect(item.guid, obj=article)
