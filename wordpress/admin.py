@@ -44,6 +44,13 @@ class ImportRunForm(forms.ModelForm):
         return uploads
 
 
+def _delete_files(run: ImportRun) -> None:
+    """The uploaded export and archive go with their run (they hold private posts)."""
+    for upload in (run.export, run.uploads):
+        if upload:
+            upload.delete(save=False)
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     """Only superusers and operators who are also editors see or start imports."""
@@ -101,6 +108,15 @@ class ImportRunAdmin(admin.ModelAdmin):
         if not obj.total:
             return "—"
         return f"{obj.done:,} of {obj.total:,} items ({100 * obj.done // obj.total}%)"
+
+    def delete_model(self, request, obj):
+        _delete_files(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for run in queryset:
+            _delete_files(run)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         obj.started_by = request.user

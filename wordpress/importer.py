@@ -123,27 +123,25 @@ class Report:
             f"Unchanged: {counts(self.unchanged)}",
             f"Redirects made: {self.redirects}",
         ]
+        skipped = self.skipped + [
+            f"{n} items of type {kind!r}: not content Digest imports"
+            for kind, n in sorted(self.skipped_types.items())
+        ]
+        notes = self.notes + (
+            [f"{self.comments} comments not imported: Digest has no comments"]
+            if self.comments
+            else []
+        )
         sections = [
-            ("Skipped", self.skipped),
+            ("Skipped", skipped),
             (
                 "Imported as drafts, not public (private or password-protected)",
                 self.not_public,
             ),
             ("Left alone: edited in Digest since the last import", self.edited_here),
             ("Images missing (imported without them)", self.images_missing),
-            ("Notes", self.notes),
+            ("Notes", notes),
         ]
-        for kind, n in sorted(self.skipped_types.items()):
-            self.skipped.append(
-                f"{n} items of type {kind!r}: not content Digest imports"
-            )
-            self.skipped_types[kind] = 0
-        self.skipped_types = Counter({k: v for k, v in self.skipped_types.items() if v})
-        if self.comments:
-            self.notes.append(
-                f"{self.comments} comments not imported: Digest has no comments"
-            )
-            self.comments = 0
         for title, entries in sections:
             lines.append(f"{title}: {len(entries)}")
             lines += [f"  - {entry}" for entry in entries]
@@ -949,6 +947,8 @@ class Importer:
     def _featured_image(self, article: Article, item: Item) -> None:
         thumbnail = self._thumbnail_id(item)
         if not thumbnail:
+            if article.image:  # taken off in WordPress since the last import
+                article.image, article.image_alt, article.image_caption = "", "", ""
             return
         attachment = self.scan.attachments.get(thumbnail)
         if attachment is None:
@@ -1201,8 +1201,10 @@ class Importer:
                     find_target(path, alternate) if path != "/" else reverse("home")
                 )
                 if target:
+                    # As the sanitizer writes attributes: only "&" is escaped.
                     body = body.replace(
-                        f'href="{html.escape(href)}"', f'href="{html.escape(target)}"'
+                        f'href="{href.replace("&", "&amp;")}"',
+                        f'href="{target.replace("&", "&amp;")}"',
                     )
             if body != obj.body:
                 obj.body = body

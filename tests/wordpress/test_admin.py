@@ -3,6 +3,7 @@
 import io
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -145,7 +146,12 @@ def test_an_uploaded_export_runs_in_the_background_and_reports(settings, tmp_pat
     assert "1 author, 1 category, 1 image, 2 posts" in page.text
     assert 'http-equiv="refresh"' not in page.text  # finished: no more refreshing
     # The export is kept out of the public media folder.
-    assert str(settings.WORDPRESS_IMPORT_ROOT) in ImportRun.objects.get().export.path
+    stored = Path(ImportRun.objects.get().export.path)
+    assert stored.is_relative_to(settings.WORDPRESS_IMPORT_ROOT) and stored.is_file()
+    # Deleting the run deletes the uploaded files with it.
+    delete = f"/admin/wordpress/importrun/{run.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ImportRun.objects.exists() and not stored.exists()
 
 
 @pytest.mark.django_db(transaction=True)
