@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, bench_env  # noqa: E402
+from bench._server import ROOT, bench_env
 
 SHARED = next(
     (
@@ -99,7 +99,8 @@ def generate(path: Path, posts: int) -> None:
                 for _ in range(6)
             )
             body = (
-                paragraphs + "\n\n<!-- wp:heading -->\n<h2>More</h2>\n<!-- /wp:heading -->"
+                paragraphs
+                + "\n\n<!-- wp:heading -->\n<h2>More</h2>\n<!-- /wp:heading -->"
             )
             terms = f'<category domain="category" nicename="{category}">{cdata(category)}</category>'
             for tag in rng.sample(tags, 3):

@@ -51,7 +51,8 @@ def target_url(redirect: Redirect) -> str | None:
 
 def find_target(*paths: str) -> str | None:
     """The target of the first of `paths` that has a redirect, or None."""
-    paths = [p for p in paths if p and len(p) <= MAX_PATH]
+    # PostgreSQL refuses NUL in text; no stored path has one.
+    paths = [p for p in paths if p and len(p) <= MAX_PATH and "\x00" not in p]
     if not paths:
         return None
     rows = {
