@@ -292,6 +292,7 @@ class Importer:
         self._prepared: dict[str, tuple[str | None, str]] = {}
         self._batch_keys: dict[tuple[str, int], ImportedItem] = {}
         self._tags: dict[str, Tag] = {}
+        self._batch_updated: dict[tuple[type, int], datetime | None] = {}
         self._checked_slugs: set[str] = set()
         self._taken_slugs: set[str] = set()
         # Written once per batch, at its end (see _flush_batch).
@@ -387,6 +388,16 @@ class Importer:
             wp_id__in={wp_id for _, wp_id in wanted},
         ):
             self._batch_keys[key.kind, key.wp_id] = key
+        # When each row was last saved, to tell unchanged from edited here at once.
+        self._batch_updated = {}
+        for kind, model in (("post", Article), ("page", Page)):
+            ids = [
+                key.object_id
+                for key in self._batch_keys.values()
+                if key is not None and key.kind == kind and key.object_id
+            ]
+            if ids:
+                self._load_updated(model, ids)
         bases = {
             self._slug_base(item, html.unescape(item.title).strip(), "")[
                 :SLUG_MAX
@@ -822,21 +833,12 @@ class Importer:
             self.report.skipped.append(f"{self._describe(item)}: {reason}")
             return
         key = self._key(ImportedItem.Kind.POST, item.post_id)
-        article = (
-            Article.objects.filter(pk=key.object_id).first()
-            if key and key.object_id
-            else None
-        )
         source_hash = self._item_hash(item)
-        if article is not None:
-            if key.target_updated_at and article.updated_at != key.target_updated_at:
-                self.report.edited_here.append(
-                    f"{self._describe(item)} → {article.get_absolute_url()}"
-                )
+        article = None
+        if key is not None and key.object_id:
+            if not self._left_alone(key, Article, item, source_hash):
                 return
-            if key.source_hash == source_hash:
-                self.report.unchanged["post"] += 1
-                return
+            article = Article.objects.get(pk=key.object_id)
         created = article is None
         article = article or Article(status=Article.Status.DRAFT)
         title = html.unescape(item.title).strip()
@@ -915,6 +917,30 @@ class Importer:
         self._redirect(item.link, obj=article)
         self._redirect(item.guid, obj=article)
         self._redirect(f"/?p={item.post_id}", obj=article)
+
+    def _left_alone(
+        self, key: ImportedItem, model, item: Item, source_hash: str
+    ) -> bool:
+        """False (and reported) when the import must not touch what `key` made."""
+        if (model, key.object_id) not in self._batch_updated:
+            self._load_updated(model, [key.object_id])
+        updated_at = self._batch_updated.get((model, key.object_id))
+        if updated_at is None:
+            self.report.edited_here.append(f"{self._describe(item)}: deleted in Digest")
+            return False
+        if key.target_updated_at and updated_at != key.target_updated_at:
+            url = model.objects.get(pk=key.object_id).get_absolute_url()
+            self.report.edited_here.append(f"{self._describe(item)} → {url}")
+            return False
+        if key.source_hash == source_hash:
+            self.report.unchanged[item.post_type] += 1
+            return False
+        return True
+
+    def _load_updated(self, model, ids) -> None:
+        found = dict(model.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
+        for pk in ids:
+            self._batch_updated[model, pk] = found.get(pk)
 
     def _apply_status(self, article: Article, item: Item, status: str) -> None:
         """Bring `article` to `status` through the publishing functions."""
@@ -1081,21 +1107,12 @@ class Importer:
             )
             return
         key = self._key(ImportedItem.Kind.PAGE, item.post_id)
-        page = (
-            Page.objects.filter(pk=key.object_id).first()
-            if key and key.object_id
-            else None
-        )
         source_hash = self._item_hash(item)
-        if page is not None:
-            if key.target_updated_at and page.updated_at != key.target_updated_at:
-                self.report.edited_here.append(
-                    f"{self._describe(item)} → {page.get_absolute_url()}"
-                )
+        page = None
+        if key is not None and key.object_id:
+            if not self._left_alone(key, Page, item, source_hash):
                 return
-            if key.source_hash == source_hash:
-                self.report.unchanged["page"] += 1
-                return
+            page = Page.objects.get(pk=key.object_id)
         created = page is None
         page = page or Page()
         title = html.unescape(item.title).strip() or f"Untitled page {item.post_id}"

@@ -494,3 +494,12 @@ def test_the_import_needs_someone_who_may_publish(write_export):
     User.objects.create_user("reader", "r@example.org", "pw-123456789")
     with pytest.raises(CommandError, match="'reader' may not publish articles"):
         run_import(path, username="reader")
+
+
+def test_an_article_deleted_in_digest_is_not_brought_back(write_export, operator):
+    export = write_export(wxr(wxr_item(1, "Removed here", slug="removed")))
+    run_import(export)
+    article_for(1).delete()
+    output = run_import(export)
+    assert not Article.objects.exists()
+    assert "post 1 'Removed here': deleted in Digest" in output
