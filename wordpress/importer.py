@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from anyascii import anyascii
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -44,12 +45,11 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from taggit.models import Tag
 
 from accounts.models import User
 from articles import publishing
 from articles.demo import role_group
-from articles.models import Article, BodyImage, Category, TaggedArticle
+from articles.models import Article, ArticleTag, BodyImage, Category, TaggedArticle
 from articles.search import search_vector_expression
 from digest.images import clean_upload, make_renditions, validate_image_upload
 from digest.models import Page, Redirect
@@ -226,6 +226,11 @@ def scan_export(path: str | Path) -> Scan:
     return scan
 
 
+def ascii_slug(text: str) -> str:
+    """A slug our `<slug:…>` routes take: transliterated (Москва → moskva), then slugified."""
+    return slugify(anyascii(text))
+
+
 def _valid_username(login: str, fallback: str) -> str:
     name = re.sub(r"[^\w.@+-]", "-", login.strip())[:150].strip("-")
     return name or fallback
@@ -291,7 +296,7 @@ class Importer:
         self._content_types = {}
         self._prepared: dict[str, tuple[str | None, str]] = {}
         self._batch_keys: dict[tuple[str, int], ImportedItem] = {}
-        self._tags: dict[str, Tag] = {}
+        self._tags: dict[str, ArticleTag] = {}
         self._batch_updated: dict[tuple[type, int], datetime | None] = {}
         self._checked_slugs: set[str] = set()
         self._taken_slugs: set[str] = set()
@@ -599,9 +604,9 @@ class Importer:
         key = self._key(ImportedItem.Kind.CATEGORY, term.id) if term.id else None
         category = Category.objects.filter(pk=key.object_id).first() if key else None
         name = html.unescape(term.name).strip() or term.slug
-        slug = (slugify(unquote(term.slug)) or slugify(name) or f"category-{term.id}")[
-            :80
-        ]
+        slug = (
+            ascii_slug(unquote(term.slug)) or ascii_slug(name) or f"category-{term.id}"
+        )[:80]
         if category is None:
             category = Category.objects.filter(slug=slug).first()
             if category is not None:
@@ -625,15 +630,15 @@ class Importer:
         self.categories[term.slug] = category
         return category
 
-    def _tag_for(self, wp_slug: str, name: str, term_id: int = 0) -> Tag:
+    def _tag_for(self, wp_slug: str, name: str, term_id: int = 0) -> ArticleTag:
         """Our tag for a WordPress tag, created by taggit's rules when new."""
         name = html.unescape(name).strip()[:100] or unquote(wp_slug)[:100]
         tag = self._tags.get(name.casefold())
         if tag is None:
             # Case variants are one tag, as TAGGIT_CASE_INSENSITIVE makes them.
-            tag = Tag.objects.filter(name__iexact=name).first()
+            tag = ArticleTag.objects.filter(name__iexact=name).first()
             if tag is None:
-                tag = Tag.objects.create(name=name)
+                tag = ArticleTag.objects.create(name=name)  # our slug rule
                 self.report.imported["tag"] += 1
             self._tags[name.casefold()] = tag
         if wp_slug in self._tag_redirects:
@@ -806,7 +811,7 @@ class Importer:
             return True
 
     def _slug_base(self, item: Item, title: str, fallback: str) -> str:
-        return slugify(unquote(item.post_name)) or slugify(title) or fallback
+        return ascii_slug(unquote(item.post_name)) or ascii_slug(title) or fallback
 
     def _convert(self, item: Item) -> bodies.Converted:
         reported = len(self.report.images_missing)

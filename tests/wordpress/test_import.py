@@ -334,6 +334,7 @@ def test_non_ascii_slugs_duplicate_titles_empty_bodies_and_long_headlines(
             "Привет, мир",
             slug="%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82",
             link=f"{SITE}/news/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82/",
+            tags=(("%d0%bc%d0%be%d1%81%d0%ba%d0%b2%d0%b0", "Москва"),),
         ),
         wxr_item(2, "Café olé", slug="caf%c3%a9-ol%c3%a9"),
         wxr_item(3, "Same title", slug="same-title"),
@@ -349,9 +350,13 @@ def test_non_ascii_slugs_duplicate_titles_empty_bodies_and_long_headlines(
     output = run_import(write_export(export))
     cyrillic = article_for(1)
     assert cyrillic.title == "Привет, мир"
-    assert cyrillic.slug == "post-1"  # our URLs are ASCII; the old one redirects
+    assert cyrillic.slug == "privet"  # our URLs are ASCII; the old one redirects
     response = client.get("/news/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82/")
-    assert (response.status_code, response["Location"]) == (301, "/articles/post-1/")
+    assert (response.status_code, response["Location"]) == (301, "/articles/privet/")
+    assert list(cyrillic.tags.names()) == ["Москва"]
+    tag = client.get("/tag/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/")
+    assert (tag.status_code, tag["Location"]) == (301, "/tag/moskva/")
+    assert client.get("/tag/moskva/").status_code == 200
     assert article_for(2).slug == "cafe-ole"
     assert {article_for(n).slug for n in (3, 4, 5)} == {
         "same-title",

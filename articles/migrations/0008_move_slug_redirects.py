@@ -46,7 +46,7 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_body_images"),
+        ("articles", "0007_tag_slugs"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("digest", "0003_redirect"),
     ]
