@@ -45,9 +45,17 @@ def start_import(run: ImportRun) -> None:
     """
     transaction.on_commit(
         lambda: threading.Thread(
-            target=run_import, args=(run.pk,), name=f"wordpress-import-{run.pk}"
+            target=_run_in_thread, args=(run.pk,), name=f"wordpress-import-{run.pk}"
         ).start()
     )
+
+
+def _run_in_thread(run_id: int) -> None:
+    close_old_connections()
+    try:
+        run_import(run_id)
+    finally:
+        close_old_connections()
 
 
 def unpack_uploads(archive: Path, into: Path) -> Path:
@@ -89,7 +97,6 @@ def unpack_uploads(archive: Path, into: Path) -> Path:
 
 def run_import(run_id: int) -> None:
     """Import the export of ImportRun `run_id`, writing progress and the report to it."""
-    close_old_connections()
     run = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).first()
     if run is None:
         return
@@ -125,4 +132,3 @@ def run_import(run_id: int) -> None:
     ImportRun.objects.filter(pk=run.pk).update(
         status=status, report=text, finished_at=timezone.now()
     )
-    close_old_connections()
