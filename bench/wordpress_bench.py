@@ -16,6 +16,7 @@ import argparse
 import os
 import random
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -139,7 +140,11 @@ def run_import(name: str, export: Path, uploads: Path | None) -> dict:
         shutil.rmtree(data)
     media = ROOT / "var" / f"bench-wordpress-media-{name}"
     shutil.rmtree(media, ignore_errors=True)
-    env = bench_env(EMBEDDED_PGDATA=str(data), MEDIA_ROOT=str(media))
+    env = bench_env(
+        EMBEDDED_PGDATA=str(data),
+        MEDIA_ROOT=str(media),
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+    )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
