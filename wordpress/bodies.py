@@ -65,7 +65,7 @@ class Converted:
     images_missing: list[str] = field(default_factory=list)
 
 
-def video_embed_url(value: str) -> str:
+def video_embed_url(value: str) -> str:  # noqa: C901 (one branch per address form, as body-editor.js)
     """The player address of a YouTube or Vimeo video address, or "".
 
     The same rules as `videoEmbedUrl` in articles/static/articles/body-editor.js.
@@ -269,7 +269,7 @@ def _block_of(element, root):
     return element
 
 
-def _convert_images(root, resolve_image: ImageResolver, result: Converted) -> None:
+def _convert_images(root, resolve_image: ImageResolver, result: Converted) -> None:  # noqa: C901 (one branch per place an image sits)
     for img in list(root.iter("img")):
         if img.getparent() is None:
             continue
@@ -317,7 +317,7 @@ def _convert_images(root, resolve_image: ImageResolver, result: Converted) -> No
             block.addnext(new)
 
 
-def _convert_embeds(root) -> None:
+def _convert_embeds(root) -> None:  # noqa: C901 (one branch per embed form)
     for figure in list(root.iter("figure")):
         classes = figure.get("class", "")
         if "wp-block-embed" not in classes or figure.getparent() is None:
@@ -358,7 +358,7 @@ def _convert_embeds(root) -> None:
             _replace_with(iframe, [])
 
 
-def _flatten_structure(root) -> None:
+def _flatten_structure(root) -> None:  # noqa: C901 (one pass per block kind)
     for figure in list(root.iter("figure")):
         if figure.getparent() is None:
             continue
@@ -411,7 +411,7 @@ def _flatten_structure(root) -> None:
                 )
 
 
-def convert_body(
+def convert_body(  # noqa: C901 (the steps in order)
     text: str,
     *,
     site_hosts: set[str],
