@@ -46,8 +46,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from accounts.demo import role_group
 from accounts.models import User
+from accounts.roles import AUTHOR, role_group
 from articles.models import Article, ArticleTag, BodyImage, Category, TaggedArticle
 from articles.publishing import Action, change_state
 from articles.search import search_vector_expression
@@ -552,7 +552,7 @@ class Importer:
 
     def _author_group(self) -> Group:
         if not hasattr(self, "_group"):
-            self._group = role_group("Author")
+            self._group = role_group(AUTHOR)
         return self._group
 
     def _author_for(self, login: str) -> User | None:

@@ -16,13 +16,14 @@ from pathlib import Path, PurePosixPath
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from accounts.roles import EDITOR, OPERATOR, roles_of
 from wordpress.importer import import_wordpress
 from wordpress.models import ImportRun
 from wordpress.wxr import ExportError
 
 logger = logging.getLogger(__name__)
 
-IMPORT_ROLES = {"Editor", "Site operator"}
+IMPORT_ROLES = {EDITOR, OPERATOR}
 MAX_UNZIPPED_BYTES = 20 * 1024**3
 MAX_FILES = 500_000
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
@@ -34,8 +35,9 @@ def may_import(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    roles = set(user.groups.values_list("name", flat=True))
-    return IMPORT_ROLES <= roles and user.has_perm("articles.publish_article")
+    return IMPORT_ROLES <= set(roles_of(user)) and user.has_perm(
+        "articles.publish_article"
+    )
 
 
 def start_import(run: ImportRun) -> None:
