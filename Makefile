@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-fast lint format install test-tools bench backup restore dbstop clean
+.PHONY: run test test-fast lint format install test-tools bench backup restore import-wordpress dbstop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,13 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "digest: error: name the archive: make restore FILE=var/backups/digest-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# Move a WordPress site in: make import-wordpress FILE=export.xml UPLOADS=wp-content/uploads
+import-wordpress: export DEBUG ?= true
+import-wordpress: $(STAMP)
+	@test -n "$(FILE)" || { echo "digest: error: name the export: make import-wordpress FILE=site.WordPress.xml UPLOADS=path/to/wp-content/uploads [BY=username]"; exit 2; }
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py import_wordpress "$(FILE)" $(if $(UPLOADS),--uploads "$(UPLOADS)") $(if $(BY),--as "$(BY)")
 
 # Reader pages under load against same-run ceilings; BENCH_ARGS="--articles 100000 --growth".
 bench: $(STAMP)

@@ -27,7 +27,7 @@ from taggit.models import Tag
 
 from articles import publishing
 from articles.charts import daily_views_svg
-from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
+from articles.models import Article, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
 from articles.widgets import BodyEditorWidget
@@ -655,14 +655,6 @@ class CategoryAdmin(BumpsContentVersion, admin.ModelAdmin):
         if db_field.name == "parent":
             kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(ArticleSlugRedirect)
-class ArticleSlugRedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
-    list_display = ["old_slug", "article", "created_at"]
-    list_select_related = ["article"]
-    search_fields = ["old_slug", "article__title"]
-    autocomplete_fields = ["article"]
 
 
 @admin.register(BodyImage)

@@ -300,19 +300,6 @@ class Article(models.Model):
         return self.byline or (self.author.public_name if self.author else "")
 
 
-class ArticleSlugRedirect(models.Model):
-    """An old slug of a published article, answered with a 301 to its current URL."""
-
-    old_slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="old_slugs"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-
 class ArticleDailyViews(models.Model):
     """Views of one article on one day (site time zone); upserted by view counting."""
 

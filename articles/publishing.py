@@ -25,15 +25,17 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractUser as User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.caching import ArticleSnapshot, article_changed, snapshot
 from articles.checks import blocking, check_article
-from articles.models import Article, ArticleSlugRedirect
+from articles.models import Article
 from digest.audit import Action as Audit
 from digest.audit import record_audit
 from digest.models import SiteSettings
+from digest.redirects import redirect_to_object
 
 PUBLISH_PERM = "articles.publish_article"
 EDIT_ANY_PERM = "articles.edit_any_article"
@@ -273,7 +275,5 @@ def _record_slug_change(*, article: Article, old_slug: str) -> None:
     """Keep `old_slug` of a published article answering with a redirect to it."""
     if not old_slug or old_slug == article.slug:
         return
-    ArticleSlugRedirect.objects.filter(old_slug=article.slug).delete()
-    ArticleSlugRedirect.objects.update_or_create(
-        old_slug=old_slug, defaults={"article": article}
-    )
+    old_path = reverse("articles:detail", kwargs={"slug": old_slug})
+    redirect_to_object(old_path=old_path, obj=article, source="slug")

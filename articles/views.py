@@ -4,13 +4,13 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, ArticleSlugRedirect, Category, TaggedArticle
+from articles.models import Article, Category, TaggedArticle
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
 from digest.page_cache import render_for_readers, versioned
@@ -182,7 +182,10 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
 
 @require_safe
 def article_detail(request, slug):
-    """An article; old slugs 301 to the current URL; staff may preview unpublished."""
+    """An article; staff may preview unpublished ones.
+
+    Old slugs answer 404 here and a 301 from digest.redirects (the redirect table).
+    """
     if len(slug) > Article._meta.get_field("slug").max_length:
         raise Http404("No such article")  # and no cache key from a hostile path
 
@@ -198,12 +201,6 @@ def article_detail(request, slug):
     )
     preview = False
     if article is None:
-        old = ArticleSlugRedirect.objects.select_related("article").filter(
-            old_slug=slug
-        )
-        moved = old.first()
-        if moved is not None and moved.article.is_public:
-            return redirect(moved.article, permanent=True)
         if not request.user.is_authenticated:
             raise Http404("No such article")
         article = get_object_or_404(base(), slug=slug)

@@ -9,7 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from digest.images import ImageUploadField
-from digest.models import AuditEntry, ContentCheck, Page, SiteSettings, UsefulLink
+from digest.models import (
+    AuditEntry,
+    ContentCheck,
+    Page,
+    Redirect,
+    SiteSettings,
+    UsefulLink,
+)
 from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
@@ -192,3 +199,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Redirect)
+class RedirectAdmin(BumpsContentVersion, admin.ModelAdmin):
+    """The one redirect table: slug changes and imported sites' old URLs."""
+
+    list_display = ["old_path", "new_path", "content_type", "object_id", "source"]
+    list_filter = ["source"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path", "source"]
+    readonly_fields = ["source"]

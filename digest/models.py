@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -36,6 +37,10 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("page", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published
 
 
 class UsefulLink(models.Model):
@@ -233,3 +238,62 @@ class AuditEntry(models.Model):
         return (
             f"{self.actor_name or '—'} {self.get_action_display()} {self.target_repr}"
         )
+
+
+class Redirect(models.Model):
+    """An old URL answered with a 301: a changed slug, or a page of a replaced site.
+
+    `old_path` is a path as readers request it ("/news/old-title/"), or a path with
+    its query for the replaced site's query-string links ("/?p=42"). The target is
+    an object (its current `get_absolute_url()`, so it follows later slug changes,
+    and only while the object is public) or, for what has no page of its own (a tag,
+    a media file), a path on this site. Looked up by `digest.redirects` whenever a
+    URL would answer 404.
+    """
+
+    old_path = models.CharField(_("old path"), max_length=500, unique=True)
+    new_path = models.CharField(
+        _("new path"),
+        max_length=500,
+        blank=True,
+        help_text=_("A path on this site; used when no object is linked."),
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        default="slug",
+        help_text=_('What made it: "slug" (a slug change) or "wordpress" (an import).'),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(new_path="") | models.Q(object_id__isnull=False),
+                name="digest_redirect_has_target",
+            ),
+            # Only local paths: never an open redirect.
+            models.CheckConstraint(
+                condition=models.Q(new_path="")
+                | (
+                    models.Q(new_path__startswith="/")
+                    & ~models.Q(new_path__startswith="//")
+                ),
+                name="digest_redirect_local_target",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"], name="digest_redirect_target"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path or self.target}"

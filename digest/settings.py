@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "digest",
     "accounts",
     "articles",
+    # On top of the others: it imports articles, accounts and digest.
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETag/Last-Modified 304s too.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Old URLs (slug changes, an imported site's links) → 301; before the page
+    # cache, which would answer "/?p=42" with the home page. digest/redirects.py.
+    "digest.redirects.RedirectMiddleware",
     # Before sessions, CSRF and auth: a hit skips them all (no query); a miss
     # sees the final response, cookies included. See digest/page_cache.py.
     "digest.page_cache.PageCacheMiddleware",
@@ -397,6 +402,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "digest" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# WordPress exports uploaded in the admin (drafts, private posts): kept out of
+# MEDIA_ROOT, which the web server publishes.
+WORDPRESS_IMPORT_ROOT = Path(
+    env_str("WORDPRESS_IMPORT_ROOT") or BASE_DIR / "var" / "wordpress-imports"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

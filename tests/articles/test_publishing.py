@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import publishing
-from articles.models import Article, ArticleSlugRedirect
+from articles.models import Article
 from articles.publishing import Action, change_state, save_article
+from digest.models import Redirect
 from tests.factories import ArticleFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
@@ -452,7 +453,7 @@ def test_changing_a_published_slug_redirects_the_old_url(client):
     client.force_login(staff("Editor"))
     article = ArticleFactory(slug="old-name", title="Bridge reopens")
     assert change_slug(client, article, "new-name").status_code == 302
-    assert ArticleSlugRedirect.objects.get(old_slug="old-name").article == article
+    assert Redirect.objects.get(old_path="/articles/old-name/").target == article
     client.logout()
     response = client.get("/articles/old-name/")
     assert response.status_code == 301
@@ -465,8 +466,8 @@ def test_changing_back_to_an_old_slug_removes_that_redirect(client):
     change_slug(client, article, "second")
     article.refresh_from_db()
     change_slug(client, article, "first")
-    assert list(ArticleSlugRedirect.objects.values_list("old_slug", flat=True)) == [
-        "second"
+    assert list(Redirect.objects.values_list("old_path", flat=True)) == [
+        "/articles/second/"
     ]
     assert client.get("/articles/first/").status_code == 200
 
@@ -475,7 +476,7 @@ def test_draft_slug_change_makes_no_redirect(client):
     client.force_login(staff("Editor"))
     article = ArticleFactory(draft=True, slug="working-title")
     change_slug(client, article, "final-title")
-    assert not ArticleSlugRedirect.objects.exists()
+    assert not Redirect.objects.exists()
 
 
 def test_reading_time_follows_the_body_length():

@@ -8,8 +8,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleSlugRedirect
+from articles.models import Article
 from digest.models import SiteSettings
+from digest.redirects import redirect_to_object
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -284,7 +285,7 @@ def test_staff_preview_of_draft_is_marked_and_never_cached(client, editor):
 
 def test_old_slug_redirects_permanently_to_current_url(client):
     article = ArticleFactory(slug="new-name")
-    ArticleSlugRedirect.objects.create(old_slug="old-name", article=article)
+    redirect_to_object(old_path="/articles/old-name/", obj=article, source="slug")
     response = client.get("/articles/old-name/")
     assert response.status_code == 301
     assert response["Location"] == "/articles/new-name/"
@@ -292,7 +293,7 @@ def test_old_slug_redirects_permanently_to_current_url(client):
 
 def test_old_slug_of_unpublished_article_is_404(client):
     article = ArticleFactory(slug="pulled", draft=True)
-    ArticleSlugRedirect.objects.create(old_slug="was-public", article=article)
+    redirect_to_object(old_path="/articles/was-public/", obj=article, source="slug")
     assert client.get("/articles/was-public/").status_code == 404
 
 
