@@ -31,13 +31,13 @@ from articles.models import Article, ArticleSlugRedirect, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
 from articles.widgets import BodyEditorWidget
+from digest.cache import BumpsContentVersion
 from digest.images import (
     ImageUploadField,
     make_renditions,
     rendition_name,
     rendition_widths,
 )
-from digest.page_cache import BumpsContentVersion
 
 User = get_user_model()
 

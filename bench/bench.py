@@ -263,7 +263,7 @@ def probe(articles: int) -> dict:
     have = Article.objects.count()
     if have < articles:
         load(articles, have)
-    from digest.page_cache import bump_content_version
+    from digest.cache import bump_content_version
 
     bump_content_version()
 

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from digest.cache import BumpsContentVersion
 from digest.images import ImageUploadField
 from digest.models import Page, SiteSettings, UsefulLink
-from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
 admin.site.site_title = _("Digest admin")
