@@ -409,6 +409,9 @@ STORAGES = {
     },
 }
 
+# gunicorn serves MEDIA_ROOT itself (no nginx in front: `make serve` without it).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=False)
+
 # Page cache (digest/cache/)
 
 # Seconds an anonymous reader's page may be served from the cache (0: off).
