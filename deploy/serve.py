@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,19 +97,28 @@ def main() -> int:
             f"Digest (production settings, gunicorn alone): http://{host}:{port}/\n"
         )
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        # Until Ctrl-C, SIGTERM, or one of them stops on its own.
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown
         for process in processes:
-            process.wait(20)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
         if prefix:
             shutil.rmtree(prefix, ignore_errors=True)
     return 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(main())
