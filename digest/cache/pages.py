@@ -351,6 +351,7 @@ class PageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in entry["headers"]:
             response[name] = value
+        response["Content-Length"] = str(len(content))
         if encoding:
             response["Content-Encoding"] = encoding
             response["ETag"] = f'"{entry["etag"]}-{encoding}"'
