@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-fast lint format install test-tools bench backup restore import-wordpress dbstop clean
+.PHONY: run serve test test-fast lint format install test-tools bench backup restore import-wordpress dbstop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production setup on one machine: gunicorn (production settings, gunicorn.conf.py)
+# behind deploy/nginx.conf for /static/, /media/ and the micro-cache, and the task worker.
+serve: $(STAMP)
+	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py
 
 # Debian packages the tests drive: Chromium (browser tests) and nginx (deploy/nginx.conf).
 # Installed with apt-get when missing and run as root; otherwise named for the user.

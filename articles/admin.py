@@ -31,6 +31,7 @@ from articles.models import Article, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
 from articles.widgets import BodyEditorWidget
+from digest.cache import BumpsContentVersion
 from digest.images import (
     ImageUploadField,
     make_renditions,
@@ -38,7 +39,6 @@ from digest.images import (
     rendition_widths,
 )
 from digest.net import client_ip
-from digest.page_cache import BumpsContentVersion
 
 User = get_user_model()
 

@@ -16,8 +16,8 @@ which it joined.
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles.models import Article
-from digest.page_cache import bump_content_version
+from articles.models import Article, Category
+from digest.cache import bump
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,47 @@ def snapshot(article: Article) -> ArticleSnapshot:
 
 
 def article_changed(*, before: ArticleSnapshot | None, after: Article | None) -> None:
-    """Bring what readers see up to date with a committed change to an article."""
-    # Every cached page for now, whatever the change; targeted purges use
-    # `before` and `after` to find the pages concerned.
-    bump_content_version()
+    """Bring what readers see up to date with a committed change to an article.
+
+    Stale at once: the article's page and its cards wherever they show (an
+    article no longer public leaves every page, no stale copy); if it was or is
+    published, the newest-first pages (home, feeds, sitemaps); and when where it
+    is listed changed (published, unpublished, moved, retagged, another author
+    or time), every page of the listings it left and joined (sections with their
+    parents, tags, authors), and the article pages it may be related to (its tags).
+    """
+    pk = after.pk if after is not None else before.pk
+    bump(f"article:{pk}", gone=after is None or not after.is_public)
+    after_snapshot = snapshot(after) if after is not None else None
+    if not _listed(before) and not _listed(after_snapshot):
+        return  # a draft's edits show on no public page
+    if not _moved(before, after_snapshot):
+        bump("latest")  # its cards elsewhere went stale with the article itself
+        return
+    categories: set[int] = set()
+    tags: set[str] = set()
+    authors: set[int | None] = set()
+    for state in (before, after_snapshot):
+        if state is not None:
+            categories.add(state.category_id)
+            tags |= state.tag_slugs
+            authors.add(state.author_id)
+    parents = Category.objects.filter(pk__in=categories, parent__isnull=False)
+    categories |= set(parents.values_list("parent_id", flat=True))
+    bump(
+        "latest",
+        *(f"section:{c}" for c in categories),
+        *(f"tag:{t}" for t in tags),
+        *(f"author:{a}" for a in authors if a is not None),
+    )
+
+
+def _listed(article: ArticleSnapshot | None) -> bool:
+    return article is not None and article.status == Article.Status.PUBLISHED
+
+
+def _moved(before: ArticleSnapshot | None, after: ArticleSnapshot | None) -> bool:
+    """Whether the change can add, remove or reorder the article in a listing."""
+    if before is None or after is None:
+        return True
+    return before != after  # a snapshot holds exactly where it is listed

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category
-from digest.context_processors import get_chrome
+from digest.cache.chrome import get_chrome
 
 FEED_SIZE = 30
 # Characters XML 1.0 cannot carry: Django's feed writer raises on them (a 500).

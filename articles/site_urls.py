@@ -6,6 +6,10 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from articles import sitemaps, views
+from digest.cache import cacheable_page
+
+# Sitemaps list every published article, section, tag and author.
+newest = cacheable_page("latest")
 
 
 class UsernameConverter(StringConverter):
@@ -21,16 +25,16 @@ urlpatterns = [
     path("author/<username:username>/", views.author_detail, name="author"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        newest(sitemap_views.index),
         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        newest(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_section",
     ),
-    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
-    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("news-sitemap.xml", newest(sitemaps.news_sitemap), name="news_sitemap"),
+    path("robots.txt", cacheable_page("site")(sitemaps.robots_txt), name="robots_txt"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Category, TaggedArticle
-from digest.context_processors import get_chrome
+from digest.cache.chrome import get_chrome
 from digest.models import Page
 
 NEWS_WINDOW = timedelta(hours=48)

@@ -5,7 +5,6 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
@@ -13,7 +12,7 @@ from taggit.models import Tag
 from articles.models import Article, Category, TaggedArticle
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
-from digest.page_cache import render_for_readers, versioned
+from digest.cache import cacheable_page, render_for_readers, shows, versioned
 
 PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
@@ -52,31 +51,27 @@ def paginate(request, queryset):
     return page_obj
 
 
+def show_cards(articles) -> list[Article]:
+    """Declare to the cache that the page shows these articles' cards."""
+    articles = list(articles)
+    shows(*(f"article:{a.pk}" for a in articles))
+    return articles
+
+
 def render_listing(request, template, queryset, **context):
     page_obj = paginate(request, queryset)
+    show_cards(page_obj.object_list)
     context |= {"page_obj": page_obj, "articles": page_obj.object_list}
     return render(request, template, context)
 
 
+@cacheable_page("latest")
 @require_safe
 def home(request):
     """The front page: featured, latest, a block per menu section, most read."""
-
     # The same for every reader; "Most read" moves, so a minute at most.
-    def main_html():
-        return versioned(
-            f"home:{request.get_host()}",
-            lambda: render_to_string(
-                "articles/_home_main.html", _home_context(), request
-            ),
-            timeout=MOST_READ_TTL,
-        )
-
     return render_for_readers(
-        request,
-        "articles/home.html",
-        lambda: {"main_html": main_html()},
-        timeout=MOST_READ_TTL,
+        request, "articles/home.html", _home_context, timeout=MOST_READ_TTL
     )
 
 
@@ -180,6 +175,7 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
     )
 
 
+@cacheable_page()
 @require_safe
 def article_detail(request, slug):
     """An article; staff may preview unpublished ones.
@@ -196,9 +192,13 @@ def article_detail(request, slug):
 
     # Shared by every reader until the next content change (or scheduled
     # article), like the page around it; the view count in it is as old as that.
-    article = versioned(
-        f"article:{slug}", lambda: base().published().filter(slug=slug).first()
-    )
+    def published():
+        article = base().published().filter(slug=slug).first()
+        if article is not None:
+            shows(f"article:{article.pk}")
+        return article
+
+    article = versioned(f"article:{slug}", published)
     preview = False
     if article is None:
         if not request.user.is_authenticated:
@@ -210,8 +210,7 @@ def article_detail(request, slug):
         if preview and not can_edit(request.user, article):
             raise Http404("No such article")
     if preview:
-        context = {"article": article, "preview": True}
-        context |= _render_article_parts(request, article, preview=True)
+        context = _article_context(request, article, preview=True)
         response = render(request, "articles/article_detail.html", context)
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
@@ -221,21 +220,15 @@ def article_detail(request, slug):
     return render_for_readers(
         request,
         "articles/article_detail.html",
-        lambda: {
-            "article": article,
-            "preview": False,
-            # The same for every reader: rendered once per content version.
-            **versioned(
-                f"article-page:{request.get_host()}:{article.pk}",
-                lambda: _render_article_parts(request, article, preview=False),
-            ),
-        },
+        lambda: _article_context(request, article, preview=False),
     )
 
 
-def _render_article_parts(request, article: Article, *, preview: bool) -> dict:
-    """The article page's metadata and main column, as HTML."""
+def _article_context(request, article: Article, *, preview: bool) -> dict:
+    """What the article page shows besides the reader's own parts."""
     tags = list(article.tags.order_by("name"))
+    # Its related articles come from its tags' listings.
+    shows(f"article:{article.pk}", *(f"tag:{t.slug}" for t in tags))
     context = {
         "article": article,
         "category": article.category,
@@ -243,21 +236,22 @@ def _render_article_parts(request, article: Article, *, preview: bool) -> dict:
         "preview": preview,
         "og_image": article.image.url if article.image else "",
         "canonical": request.build_absolute_uri(article.get_absolute_url()),
-        "related": related_articles(article, [t.pk for t in tags]),
-        "new_articles": new_articles(exclude_pk=article.pk),
+        "related": show_cards(related_articles(article, [t.pk for t in tags])),
+        # Newly published articles may join this column up to
+        # PAGE_CACHE_SECONDS late; removed ones leave it at once (their cards).
+        "new_articles": show_cards(new_articles(exclude_pk=article.pk)),
         "show_updated": article.published_at
         and article.updated_at.date() > article.published_at.date(),
     }
-    return {
-        "head_html": render_to_string("articles/_article_head.html", context, request),
-        "main_html": render_to_string("articles/_article_main.html", context, request),
-    }
+    return context
 
 
+@cacheable_page()
 @require_safe
 def category_detail(request, slug):
     """A section with its sub-sections' articles."""
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    shows(f"section:{category.pk}")
     return render_listing(
         request,
         "articles/category_detail.html",
@@ -269,9 +263,11 @@ def category_detail(request, slug):
     )
 
 
+@cacheable_page()
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    shows(f"tag:{tag.slug}")
     return render_listing(
         request,
         "articles/tag_detail.html",
@@ -280,13 +276,16 @@ def tag_detail(request, slug):
     )
 
 
+@cacheable_page()
 @require_safe
 def author_detail(request, username):
     """A writer's page; readers who never published have none (no user listing)."""
     author = get_object_or_404(
         get_user_model(), username__iexact=username, is_active=True
     )
+    shows(f"author:{author.pk}")
     page_obj = paginate(request, card_queryset().filter(author=author))
+    show_cards(page_obj.object_list)
     if page_obj.paginator.count == 0 and not author.is_staff:
         raise Http404("No such author")
     return render(

@@ -14,6 +14,7 @@ from articles.search import (
     tidy_snippet,
 )
 from articles.search import suggest as suggest_spelling
+from digest.cache import cacheable_page, shows
 
 PER_PAGE = 10
 
@@ -30,6 +31,9 @@ class SearchForm(forms.Form):
     category = forms.SlugField(max_length=80, required=False)
 
 
+# New matches may show up to PAGE_CACHE_SECONDS late; a result that is
+# unpublished or edited leaves at once (its card is declared).
+@cacheable_page("search")
 def search(request):
     """Show the articles matching ?q=, optionally within ?category= and its children."""
     form = SearchForm(request.GET)
@@ -48,6 +52,7 @@ def search(request):
             request.GET.get("page")
         )
         for article in page_obj.object_list:
+            shows(f"article:{article.pk}")
             article.title_html = highlight(article.title_highlight)
             article.snippet_html = highlight(tidy_snippet(article.snippet))
         if page_obj.paginator.count == 0:

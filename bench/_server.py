@@ -18,7 +18,8 @@ def bench_env(**extra: str) -> dict[str, str]:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": os.environ.get(
-            "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij"
+            "SECRET_KEY",
+            "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-QRSTUV",
         ),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "false",

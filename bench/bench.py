@@ -263,7 +263,7 @@ def probe(articles: int) -> dict:
     have = Article.objects.count()
     if have < articles:
         load(articles, have)
-    from digest.page_cache import bump_content_version
+    from digest.cache import bump_content_version
 
     bump_content_version()
 
@@ -482,6 +482,12 @@ def benchmark(args) -> None:
     )
     seconds, conns = args.duration, args.connections
     rows = []  # (name, result, queries, ceiling name)
+    # The default cache (a file cache, see digest/cache/), in a directory of the
+    # run's own so no page is left from an earlier run.
+    cache_dir = Path(tempfile.mkdtemp(prefix="digest-bench-cache-"))
+    env["CACHE_URL"] = f"file://{cache_dir}"
+    say(cache_description(env))
+    newsroom_rows = []
 
     with gunicorn(env, app="bench.ceiling_wsgi") as (url, proc):
         for name in PAGES:
@@ -576,6 +582,8 @@ server {{
                 )
             shutil.rmtree(www, ignore_errors=True)
         rss = worker_rss_mb(proc)
+        newsroom_rows = run_newsroom(url, env, conns)
+    shutil.rmtree(cache_dir, ignore_errors=True)
 
     load2 = os.getloadavg()
     ceilings = {
@@ -630,6 +638,124 @@ server {{
     say(f"article page: {article_bytes:,} bytes")
     say(f"load average after: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
     print_targets(rows, ceilings, pages, rss)
+    say_newsroom(newsroom_rows, rows[0][1]["rps"])
+
+
+def newsroom_bench(args) -> None:
+    """Only the newsroom rows, beside a short framework-ceiling run."""
+    run_probe(args.articles)  # loads the archive when missing
+    cache_dir = Path(tempfile.mkdtemp(prefix="digest-bench-cache-"))
+    env = bench_env(
+        EMBEDDED_PGDATA=str(data_dir(args.articles)),
+        VIEW_COUNT_RATE_LIMIT="0",
+        CACHE_URL=f"file://{cache_dir}",
+    )
+    say(cache_description(env))
+    with gunicorn(env, app="bench.ceiling_wsgi") as (url, _proc):
+        ceiling_url = url + "/__ceiling__/django/"
+        run_wrk(ceiling_url, seconds=3, connections=args.connections)
+        ceiling = run_wrk(ceiling_url, seconds=5, connections=args.connections)
+        results = run_newsroom(url, env, args.connections)
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    say(f"framework ceiling: {ceiling['rps']:,.0f} req/s")
+    say_newsroom(results, ceiling["rps"])
+
+
+def cache_description(env: dict) -> str:
+    """The cache backend the server runs with, and its size."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "c = settings.CACHES['default']; "
+        "print(c['BACKEND'], c.get('LOCATION', ''), "
+        "'max entries', c.get('OPTIONS', {}).get('MAX_ENTRIES', 300))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "digest.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return f"cache: {done.stdout.strip()}"
+
+
+NEWSROOM_SECONDS = 60
+
+
+def run_newsroom(url: str, env: dict, conns: int) -> list[tuple[str, dict]]:
+    """The newsroom mix (bench/newsroom.py), without and with an editor at work."""
+    from bench.newsroom import MARK
+
+    results = []
+    for name, extra in (("newsroom", []), ("newsroom, editor at work", ["--edits"])):
+        say(f"  {name} (5 s warm-up, {NEWSROOM_SECONDS} s) …")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "bench/newsroom.py",
+                url,
+                "--seconds",
+                str(NEWSROOM_SECONDS),
+                "--clients",
+                str(conns),
+                *extra,
+            ],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "digest.settings"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = next((x for x in done.stdout.splitlines() if x.startswith(MARK)), None)
+        if line is None:
+            say(done.stdout[-2000:] + done.stderr[-2000:])
+            continue
+        results.append((name, json.loads(line[len(MARK) :])))
+    return results
+
+
+def say_newsroom(results, ceiling: float | None) -> None:
+    if not results:
+        return
+    say()
+    first = results[0][1]
+    say(
+        f"Newsroom mix: {first['articles']:,} published articles, "
+        f"{first['words']:,} search words, one run each (not best-of)"
+    )
+    widths = [26, 8, 8, 8, 7, 10, 7, 14]
+    say(
+        fmt_row(
+            ["row", "req/s", "p50 ms", "p99 ms", "hits", "KB/req", "errors", "edits"],
+            widths,
+        )
+    )
+    for name, r in results:
+        detail = r["edit_detail"]
+        edits = f"{r['edits']} ({detail['saved']}+{detail['published']})"
+        say(
+            fmt_row(
+                [
+                    name,
+                    f"{r['rps']:,.0f}",
+                    f"{r['p50']:.1f}",
+                    f"{r['p99']:.1f}",
+                    f"{r['hit_ratio']:.0%}",
+                    f"{r['kb_per_request']:.1f}",
+                    r["errors"],
+                    edits if "editor" in name else "-",
+                ],
+                widths,
+            )
+        )
+        if "editor" in name and not r["edits"]:
+            say(f"  MISSED  the editor made no edit: {r['edit_errors']}")
+    if ceiling:
+        base = results[0][1]["rps"]
+        say(f"  newsroom: {base / ceiling:.0%} of the framework ceiling")
+        if len(results) > 1:
+            say(f"  with edits: {results[1][1]['rps'] / base:.0%} of that")
 
 
 def print_targets(rows, ceilings, pages, rss) -> None:
@@ -746,11 +872,16 @@ def main() -> int:
     )
     parser.add_argument("--growth-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--probe", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--newsroom-only", action="store_true", help="only the newsroom rows"
+    )
     args = parser.parse_args()
     if args.probe:
         sys.stdout.write(PROBE_MARK + json.dumps(probe(args.probe)) + "\n")
         return 0
-    if not args.growth_only:
+    if args.newsroom_only:
+        newsroom_bench(args)
+    elif not args.growth_only:
         benchmark(args)
     if args.growth or args.growth_only:
         growth()

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from digest.cache import BumpsContentVersion
 from digest.images import ImageUploadField
 from digest.models import (
     AuditEntry,
@@ -17,7 +18,6 @@ from digest.models import (
     SiteSettings,
     UsefulLink,
 )
-from digest.page_cache import BumpsContentVersion
 
 admin.site.site_header = _("Digest admin")
 admin.site.site_title = _("Digest admin")

@@ -22,9 +22,9 @@ def _nothing_scheduled(now: datetime) -> datetime | None:
 @dataclass
 class Sources:
     # The menu's categories in menu order: each with name, slug, parent_id,
-    # is_highlighted and get_absolute_url() (digest/context_processors.py).
+    # is_highlighted and get_absolute_url() (digest/cache/chrome.py).
     menu_categories: Callable[[], Iterable[Any]] = _no_menu
-    # When the next article scheduled after `now` goes live (digest/page_cache.py).
+    # When the next article scheduled after `now` goes live (digest/cache/pages.py).
     next_publication: Callable[[datetime], datetime | None] = _nothing_scheduled
 
 

@@ -132,8 +132,8 @@ MIDDLEWARE = [
     # cache, which would answer "/?p=42" with the home page. digest/redirects.py.
     "digest.redirects.RedirectMiddleware",
     # Before sessions, CSRF and auth: a hit skips them all (no query); a miss
-    # sees the final response, cookies included. See digest/page_cache.py.
-    "digest.page_cache.PageCacheMiddleware",
+    # sees the final response, cookies included. See digest/cache/.
+    "digest.cache.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -237,11 +237,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache
 #
-# CACHE_URL: locmem:// (default), redis://host:port/db, dummy://
+# CACHE_URL: file:// (default: files under var/cache, shared by every process on
+# the machine), file:///path, redis://host:port/db, locmem:// (one process
+# only), dummy://. CACHE_MAX_ENTRIES: entries the file cache keeps.
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 30000)
 
 
 def _cache() -> dict:
-    url = env_str("CACHE_URL", "locmem://")
+    url = env_str("CACHE_URL", "file://")
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "digest.cache.backends.FileCache",
+            "LOCATION": url.removeprefix("file://") or str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "CULL_FREQUENCY": 4},
+        }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -254,7 +263,7 @@ def _cache() -> dict:
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        "CACHE_URL must start with locmem://, redis:// or dummy://"
+        "CACHE_URL must start with file://, redis://, locmem:// or dummy://"
     )
 
 
@@ -418,7 +427,10 @@ STORAGES = {
     },
 }
 
-# Page cache (digest/page_cache.py)
+# gunicorn serves MEDIA_ROOT itself (no nginx in front: `make serve` without it).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=False)
+
+# Page cache (digest/cache/)
 
 # Seconds an anonymous reader's page may be served from the cache (0: off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
@@ -430,7 +442,7 @@ if not 0 <= PAGE_CACHE_SECONDS <= 3600:
 
 # Count views in Redis and let `manage.py flush_views` write them in batches.
 VIEW_COUNT_BUFFER = env_bool("VIEW_COUNT_BUFFER", default=False)
-if VIEW_COUNT_BUFFER and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+if VIEW_COUNT_BUFFER and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     raise ImproperlyConfigured("VIEW_COUNT_BUFFER needs CACHE_URL=redis://…")
 # Trusted reverse proxies in front of the app; the client address is read from
 # X-Forwarded-For only when this is set.

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_file
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from digest import views
 
@@ -30,6 +31,14 @@ if settings.DEBUG:
     # DEBUG shows Django's technical 404 and 500: these show the site's own pages.
     urlpatterns += [
         path("errors/<int:code>/", views.error_preview, name="error_preview")
+    ]
+elif settings.SERVE_MEDIA:
+    # Production without nginx in front (`make serve` where nginx is missing).
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        )
     ]
 
 # Policy and static pages: last, so every other route wins.

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from digest.cache import cacheable_page
 from digest.middleware import database_answers, database_breaker_exempt
 from digest.models import Page
 
@@ -21,6 +22,7 @@ def healthz(request):
     return JsonResponse({"database": "ok"})
 
 
+@cacheable_page("site")  # policy pages: edits are site-wide changes
 def page_detail(request, slug):
     """A published policy or static page at /<slug>/."""
     page = get_object_or_404(Page, slug=slug, is_published=True)

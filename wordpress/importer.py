@@ -51,9 +51,9 @@ from accounts.roles import AUTHOR, role_group
 from articles.models import Article, ArticleTag, BodyImage, Category, TaggedArticle
 from articles.publishing import Action, change_state
 from articles.search import search_vector_expression
+from digest.cache import bump_content_version
 from digest.images import clean_upload, make_renditions, validate_image_upload
 from digest.models import Page, Redirect
-from digest.page_cache import bump_content_version
 from digest.redirects import bulk_upsert, find_target, normalize_path
 from wordpress import bodies
 from wordpress.models import ImportedItem

@@ -11,8 +11,8 @@ from django.test import Client
 
 from articles.models import Article
 from bench.bench import DEPLOY_CONF, NGINX, free_port, nginx_server, site_conf, wait_for
+from digest.cache import bump_content_version
 from digest.images import MAX_BYTES
-from digest.page_cache import bump_content_version
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,

@@ -20,8 +20,8 @@ from accounts.models import User
 from articles import publishing
 from articles.models import Article
 from articles.publishing import Action, change_state
+from digest.cache import bump_content_version, render_for_readers
 from digest.models import SiteSettings
-from digest.page_cache import bump_content_version, render_for_readers
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -69,9 +69,16 @@ def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def backend(request, settings):
-    """Run a test against local memory, and against Redis when one answers."""
+@pytest.fixture(params=["file", "redis"])
+def backend(request, settings, tmp_path):
+    """Run a test against the default file cache, and Redis when one answers."""
+    if request.param == "file":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "digest.cache.backends.FileCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
     if request.param == "redis":
         if not redis_reachable():
             pytest.skip("no Redis server on 127.0.0.1:6379")
@@ -184,7 +191,7 @@ def test_reader_gets_the_last_copy_while_another_request_renders_the_page(
 ):
     from django.core.cache import cache
 
-    from digest.page_cache import LOCK_KEY, _url_digest
+    from digest.cache.pages import LOCK_KEY, url_digest
 
     client.get("/")
     article = site["article"]
@@ -192,7 +199,7 @@ def test_reader_gets_the_last_copy_while_another_request_renders_the_page(
     save_article(article=article, by=editor)
     request = client.get("/").wsgi_request  # renders and caches the new home page
     save_article(article=article, by=editor)  # a second edit: the page is stale
-    cache.add(LOCK_KEY.format(digest=_url_digest(request)), 1, 30)  # being rendered
+    cache.add(LOCK_KEY.format(digest=url_digest(request)), 1, 30)  # being rendered
     with django_assert_num_queries(0):
         response = client.get("/")
     assert response["X-Page-Cache"] == "stale"
@@ -202,13 +209,13 @@ def test_reader_gets_the_last_copy_while_another_request_renders_the_page(
 def test_unpublished_article_is_never_served_as_a_last_copy(client, site, editor):
     from django.core.cache import cache
 
-    from digest.page_cache import LOCK_KEY, _url_digest
+    from digest.cache.pages import LOCK_KEY, url_digest
 
     article = site["article"]
     request = client.get(article.get_absolute_url()).wsgi_request
     unpublish_article(article=article, by=editor)
     assert client.get(article.get_absolute_url()).status_code == 404
-    cache.add(LOCK_KEY.format(digest=_url_digest(request)), 1, 30)
+    cache.add(LOCK_KEY.format(digest=url_digest(request)), 1, 30)
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
@@ -477,8 +484,12 @@ def test_edited_site_settings_show_at_once(client, site, backend):
     assert "Harbour Daily" in client.get("/").text
 
 
-def test_change_made_in_another_process_shows_at_once(client, site):
-    """With the local-memory cache, e.g. a bump by `manage.py load_demo`."""
+def test_change_made_in_another_process_shows_at_once(client, site, settings, tmp_path):
+    """On the default file cache, e.g. a bump by `manage.py load_demo`."""
+    location = tmp_path / "shared-cache"
+    settings.CACHES = {
+        "default": {"BACKEND": "digest.cache.backends.FileCache", "LOCATION": location}
+    }
     assert "Harbour council approves" in client.get("/").text
     Article.objects.filter(pk=site["article"].pk).update(title="Quay reopens early")
     subprocess.run(
@@ -486,10 +497,14 @@ def test_change_made_in_another_process_shows_at_once(client, site):
             sys.executable,
             "-c",
             "import django; django.setup(); "
-            "from digest.page_cache import bump_content_version, render_for_readers; "
+            "from digest.cache import bump_content_version, render_for_readers; "
             "bump_content_version()",
         ],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "digest.settings"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "digest.settings",
+            "CACHE_URL": f"file://{location}",
+        },
         check=True,
     )
     assert "Quay reopens early" in client.get("/").text
@@ -655,3 +670,67 @@ def test_parts_shared_by_signed_in_readers_carry_nothing_of_the_first_reader(
         assert "Ada Firstreader" not in response.text
         assert "csrfmiddlewaretoken" not in response.text
     assert "Bo Secondreader" in second.get(path).text
+
+
+# Every cacheable page type declares what it shows
+
+SAMPLE_OF_EACH_CACHEABLE_VIEW = {
+    "home": "/",
+    "articles:detail": "/articles/ferry-berth/",
+    "articles:category": "/category/news/",
+    "articles:tag": "/tag/ports/",
+    "articles:search": "/search/?q=harbour",
+    "articles:feed": "/feed/",
+    "articles:feed_atom": "/feed/atom/",
+    "articles:category_feed": "/category/news/feed/",
+    "author": None,  # the site fixture's article's author, below
+    "page": "/who-we-are/",
+    "sitemap": "/sitemap.xml",
+    "sitemap_section": "/sitemap-articles.xml",
+    "news_sitemap": "/news-sitemap.xml",
+    "robots_txt": "/robots.txt",
+}
+
+
+def _cacheable_view_names(patterns, namespace=""):
+    from django.urls import URLPattern
+
+    for entry in patterns:
+        if isinstance(entry, URLPattern):
+            if getattr(entry.callback, "cacheable_page", False):
+                yield namespace + entry.name
+        else:
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _cacheable_view_names(entry.url_patterns, inner)
+
+
+def test_every_cacheable_view_has_a_sample_page_here():
+    from django.urls import get_resolver
+
+    assert set(_cacheable_view_names(get_resolver().url_patterns)) == set(
+        SAMPLE_OF_EACH_CACHEABLE_VIEW
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_OF_EACH_CACHEABLE_VIEW))
+def test_every_cacheable_page_declares_what_it_shows(client, site, name):
+    """A cacheable view that declares nothing is never stored: this names it."""
+    path = SAMPLE_OF_EACH_CACHEABLE_VIEW[name]
+    if path is None:
+        path = f"/author/{site['article'].author.username}/"
+    assert client.get(path).status_code == 200
+    assert client.get(path)["X-Page-Cache"] == "hit", f"{name} declares nothing"
+
+
+def test_a_cached_page_goes_out_compressed_as_the_client_accepts(client, site):
+    import gzip
+
+    plain = client.get("/articles/ferry-berth/").content
+    zipped = client.get("/articles/ferry-berth/", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain
+    assert len(zipped.content) < len(plain) / 3
+    brotli = client.get("/articles/ferry-berth/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert brotli["Content-Encoding"] == "br"
+    assert brotli["ETag"] != zipped["ETag"]

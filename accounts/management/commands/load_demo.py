@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import demo_accounts, load_demo
 from articles.demo_bulk import load_bulk_articles
 from articles.models import Article
-from digest.page_cache import bump_content_version
+from digest.cache import bump_content_version
 
 
 class Command(BaseCommand):

@@ -1,0 +1,66 @@
+"""The site's caches, in one place: what is kept, under which key, and what clears it.
+
+Layers, outermost first:
+
+1. **nginx's micro-cache** (deploy/nginx.conf): anonymous pages for 5 s, so an
+   edit shows through nginx within 5 s.
+2. **Whole pages for anonymous readers** (`pages.PageCacheMiddleware`): a GET or
+   HEAD without a session or messages cookie, for a view marked with
+   `@cacheable_page`, is stored under ``digest:page:<sha256 of method, scheme,
+   host, path and query>``, compressed once (gzip, and brotli when installed)
+   when it is stored; a hit answers the encoding the client accepts
+   (`Vary: Accept-Encoding`) with no query, no session, no template.
+3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
+   expensive parts every reader sees the same (`pages.versioned`): under
+   ``digest:fragment:<name>``, the reader's name put in per request.
+4. **The header and footer** (`chrome.get_chrome`): the menu, settings, footer
+   pages and useful links under ``digest:chrome:<site version>``, for a minute.
+
+Every stored entry records the *versions* of what it shows, and is fresh only
+while all of them are unchanged: one `get_many` per hit (`versions.py`).
+What a page shows is declared while it renders, by `shows(tag, ...)`:
+
+- ``site``: everything; every entry depends on it. Bumped by site-wide changes:
+  the menu, site settings, useful links, policy pages, a section, tag or author
+  renamed (`bump_content_version()`, the `BumpsContentVersion` admin mixin).
+- ``article:<pk>``: the article's own page and each card of it on any page.
+- ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: every page of that listing.
+- ``latest``: home, feeds, sitemaps: whatever lists the newest articles.
+
+`articles.caching.article_changed` (after commit, from the one publishing
+function) bumps the article, the listings it was in before *and* is in after
+(old and new section and their parents, removed and added tags, old and new
+author) and ``latest``: not the whole archive. An unpublished or deleted
+article's versions are marked gone, so no stale copy of a page showing it is
+served even while another request re-renders it. Search pages declare the
+cards they show, so a removed article leaves them at once, but a newly matching
+article may take up to PAGE_CACHE_SECONDS to appear; so may the "new articles"
+column beside each article.
+
+A page is never kept past the next scheduled publication (`pages.page_timeout`),
+so a scheduled article appears on time with no cron.
+
+Versions are nanosecond timestamps of the change, stored in the default cache,
+which every process of the site shares: by default a file cache under
+``var/cache`` (`backends.FileCache`), or Redis with ``CACHE_URL=redis://``. A
+render that started before a version it depends on changed is not stored.
+"""
+
+from digest.cache.pages import (
+    BumpsContentVersion,
+    bump_content_version,
+    cacheable_page,
+    render_for_readers,
+    versioned,
+)
+from digest.cache.versions import bump, shows
+
+__all__ = [
+    "BumpsContentVersion",
+    "bump",
+    "bump_content_version",
+    "cacheable_page",
+    "render_for_readers",
+    "shows",
+    "versioned",
+]
