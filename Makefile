@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-fast lint format install test-tools bench backup restore dbstop clean
+.PHONY: run worker test test-fast lint format install test-tools bench backup restore dbstop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,17 @@ run: $(STAMP)
 	  sys.exit('digest: error: port $(PORT) on $(HOST) is in use; stop what uses it or run: make run PORT=8001') if r == 0 else None"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker runs beside the server: Ctrl-C reaches both (the worker finishes
+	@# its task first); the trap stops the worker when runserver ends otherwise.
+	@$(PY) manage.py worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Background tasks and the periodic jobs (README: Background work); more than one may run.
+worker: export DEBUG ?= true
+worker: $(STAMP)
+	$(PY) manage.py worker $(WORKER_ARGS)
 
 # Debian packages the tests drive: Chromium (browser tests) and nginx (deploy/nginx.conf).
 # Installed with apt-get when missing and run as root; otherwise named for the user.
