@@ -4,7 +4,10 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from articles.models import Article
 from articles.views_count import WINDOW, flush_buffered_views, prune_view_marks
+from digest.images import make_renditions
+from digest.page_cache import bump_content_version
 
 
 @task()
@@ -13,3 +16,16 @@ def flush_views() -> dict:
     moved = flush_buffered_views() if settings.VIEW_COUNT_BUFFER else 0
     forgotten = prune_view_marks(before=timezone.now() - WINDOW)
     return {"moved": moved, "forgotten": forgotten}
+
+
+@task()
+def make_featured_image_renditions(*, article_id: int, name: str) -> list[str]:
+    """Write the renditions of an article's featured image `name`, if it still has it."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or article.image.name != name:
+        return []  # deleted, or given another image since (with its own task)
+    created = make_renditions(article.image)
+    if created:
+        # Cached pages show the original until they are rendered again.
+        bump_content_version()
+    return created

@@ -25,6 +25,22 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_when_enqueued(settings):
+    """Background tasks run in the test's process as soon as they are enqueued.
+
+    A task enqueued on commit runs only where the test commits: in
+    `transaction=True` tests, or inside `django_capture_on_commit_callbacks(
+    execute=True)`. tests/tasks/ runs them in real worker processes instead.
+    """
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -130,6 +130,7 @@ def workers(transactional_db, settings, smtp):
         "TASKS_RETRY_DELAY": "1",
         "TASKS_WORKER_LEASE": "4",
         "PYTHONUNBUFFERED": "1",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     pool = Workers(env)
     yield pool
