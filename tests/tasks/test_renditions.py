@@ -37,10 +37,13 @@ def test_upload_shows_the_original_until_the_worker_made_renditions(
     assert "srcset" not in before
 
     workers.start_ready()
-    task = DBTaskResult.objects.get(task_path__endswith="make_featured_image_renditions")
+    task = DBTaskResult.objects.get(
+        task_path__endswith="make_featured_image_renditions"
+    )
     wait_for(
-        lambda: DBTaskResult.objects.get(pk=task.pk).status
-        == TaskResultStatus.SUCCESSFUL,
+        lambda: (
+            DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL
+        ),
         what="the renditions task",
     )
     after = picture(article)
