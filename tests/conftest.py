@@ -1,5 +1,6 @@
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test import Client
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +29,9 @@ def _test_settings(settings, tmp_path):
 def _tasks_run_when_enqueued(settings):
     """Background tasks run in the test's process as soon as they are enqueued.
 
-    A task enqueued on commit runs only where the test commits: in
-    `transaction=True` tests, or inside `django_capture_on_commit_callbacks(
-    execute=True)`. tests/tasks/ runs them in real worker processes instead.
+    Tasks are enqueued on commit, which a test's transaction never does; the
+    `client` fixture's requests end as real ones do (see CommittingClient).
+    tests/tasks/ runs tasks in real worker processes instead.
     """
     settings.TASKS = {
         "default": {
@@ -47,3 +48,27 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class CommittingClient(Client):
+    """A test client whose requests end as in production: on-commit callbacks run.
+
+    A real request commits when it ends, and then its `transaction.on_commit`
+    callbacks run (enqueued tasks, cache bumps). In a test the request shares the
+    test's transaction, which never commits, so this runs them at the request's end.
+    """
+
+    def request(self, **request):
+        start = len(connection.run_on_commit)
+        response = super().request(**request)
+        while len(connection.run_on_commit) > start:
+            pending = connection.run_on_commit[start:]
+            del connection.run_on_commit[start:]
+            for _savepoints, callback, _robust in pending:
+                callback()
+        return response
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()

@@ -252,12 +252,10 @@ def test_upload_is_turned_upright_and_loses_exif_and_gps(editor_client, settings
 
 
 def test_renditions_are_made_once_at_widths_not_wider_than_the_original(
-    editor_client, settings, django_capture_on_commit_callbacks
+    editor_client, settings
 ):
     upload = SimpleUploadedFile("wide.jpg", image_bytes(1000, 500), "image/jpeg")
-    # The renditions task runs once the save commits (here: at once).
-    with django_capture_on_commit_callbacks(execute=True):
-        assert post_article(editor_client, upload).status_code == 302
+    assert post_article(editor_client, upload).status_code == 302
     article = Article.objects.get()
     stem = Path(article.image.name).stem
     names = sorted(
@@ -278,12 +276,9 @@ def test_renditions_are_made_once_at_widths_not_wider_than_the_original(
     assert data["jpeg_srcset"].endswith(f"{stem}.w1000.jpg 1000w")
 
 
-def test_picture_tag_renders_webp_source_and_jpeg_img(
-    editor_client, settings, django_capture_on_commit_callbacks
-):
+def test_picture_tag_renders_webp_source_and_jpeg_img(editor_client, settings):
     upload = SimpleUploadedFile("pier.jpg", image_bytes(1600, 900), "image/jpeg")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert post_article(editor_client, upload).status_code == 302
+    assert post_article(editor_client, upload).status_code == 302
     article = Article.objects.get()
     html = Template(
         "{% load article_images %}{% picture article.image alt=article.image_alt "
