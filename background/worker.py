@@ -29,7 +29,7 @@ from datetime import timedelta
 from traceback import format_exception
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_tasks import TaskContext, task_backends
@@ -145,9 +145,16 @@ class Worker:
             if self.run_schedule:
                 schedule.sync_schedule()
             while self.running:
-                close_old_connections()
-                self._housekeeping()
-                row = self._claim()
+                try:
+                    close_old_connections()
+                    self._housekeeping()
+                    row = self._claim()
+                except DatabaseError:
+                    logger.exception("database unavailable; trying again in 5 s")
+                    self._wake.wait(5)
+                    continue
+                # A database error while recording a task's outcome ends the
+                # worker: its heartbeat stops, so the lease hands the task on.
                 if row is not None:
                     self._run(row)
                     if self.max_tasks and self.tasks_run >= self.max_tasks:
@@ -163,8 +170,9 @@ class Worker:
             heartbeat.join(timeout=5)
             try:
                 WorkerRow.objects.filter(id=self.worker_id).delete()
-            finally:
-                close_old_connections()
+            except DatabaseError:
+                logger.exception("could not sign the worker off; its lease runs out")
+            close_old_connections()
             logger.info("worker %s stopped", self.worker_id)
 
     def _housekeeping(self) -> None:

@@ -1,13 +1,15 @@
 """Operators see queued, running and failed tasks in the admin and retry failed ones."""
 
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, role_group
 from tests.tasks.conftest import DATABASE_TASKS
 from tests.tasks.jobs import always_fails, record
 
@@ -30,6 +32,24 @@ def tasks(settings):
     return {"queued": queued, "running": running, "failed": failed}
 
 
+def group_of(name: str) -> Group:
+    """The role group with what the migrations grant it (background's included)."""
+    group = role_group(name)
+    if name == "Site operator":
+        grants = importlib.import_module("background.migrations.0002_operator_role")
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="background",
+                codename__in=[
+                    f"{action}_{model}"
+                    for model, actions in grants.GRANTS
+                    for action in actions
+                ],
+            )
+        )
+    return group
+
+
 def client_as(name: str) -> Client:
     client = Client()
     if name != "anonymous":
@@ -39,8 +59,7 @@ def client_as(name: str) -> Client:
             is_superuser=name == "superuser",
         )
         if name in GROUPS:
-            # The role groups as the data migrations left them.
-            user.groups.add(Group.objects.get(name=GROUPS[name]))
+            user.groups.add(group_of(GROUPS[name]))
         client.force_login(user)
     return client
 

@@ -8,6 +8,7 @@ from email import message_from_bytes
 import pytest
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Session
 from background.mail import send_email
@@ -60,9 +61,7 @@ def test_retried_email_task_does_not_send_again(workers, smtp):
     wait_for(lambda: finished(result), what="the email task")
     # Run the same task again, as after a crash between the send and the
     # task's own success being recorded.
-    result.db_result.__class__.objects.filter(pk=result.id).update(
-        status=TaskResultStatus.READY
-    )
+    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.READY)
     wait_for(lambda: finished(result) and result.attempts == 2, what="the rerun")
 
     assert result.return_value == 0
@@ -97,7 +96,7 @@ def test_failing_task_is_retried_with_back_off_then_kept_as_failed(workers, tmp_
     error = result.errors[0]
     assert error.exception_class_path == "builtins.RuntimeError"
     assert "the feed is down" in error.traceback
-    row = result.db_result.__class__.objects.get(pk=result.id)
+    row = DBTaskResult.objects.get(pk=result.id)
     # Waits of 1 s then 2 s (TASKS_RETRY_DELAY=1, doubled each time).
     assert row.finished_at - row.enqueued_at >= timedelta(seconds=3)
 
@@ -196,6 +195,4 @@ def test_schedule_runs_clearsessions_once_per_period_with_two_workers(workers):
 
 
 def result_rows(task_path):
-    from django_tasks_db.models import DBTaskResult
-
     return DBTaskResult.objects.filter(task_path=task_path)
