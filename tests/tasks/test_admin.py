@@ -1,16 +1,13 @@
 """Operators see queued, running and failed tasks in the admin and retry failed ones."""
 
-import importlib
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import UserFactory, role_group
-from tests.tasks.conftest import DATABASE_TASKS
+from tests.factories import UserFactory
+from tests.tasks.conftest import DATABASE_TASKS, group_of
 from tests.tasks.jobs import always_fails, record
 
 pytestmark = pytest.mark.django_db
@@ -30,24 +27,6 @@ def tasks(settings):
     failed.claim("worker-1")
     failed.set_failed(RuntimeError("the feed is down"))
     return {"queued": queued, "running": running, "failed": failed}
-
-
-def group_of(name: str) -> Group:
-    """The role group with what the migrations grant it (background's included)."""
-    group = role_group(name)
-    if name == "Site operator":
-        grants = importlib.import_module("background.migrations.0002_operator_role")
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="background",
-                codename__in=[
-                    f"{action}_{model}"
-                    for model, actions in grants.GRANTS
-                    for action in actions
-                ],
-            )
-        )
-    return group
 
 
 def client_as(name: str) -> Client:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -13,7 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import Session
 from background.mail import send_email
 from background.models import SentEmail, Worker
-from tests.tasks.conftest import wait_for
+from tests.factories import UserFactory
+from tests.tasks.conftest import group_of, wait_for
 from tests.tasks.jobs import always_fails, record, slow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,7 +86,9 @@ def test_email_refused_by_the_server_is_retried_and_sent_once(workers, smtp):
     assert len(smtp.messages) == 1
 
 
-def test_failing_task_is_retried_with_back_off_then_kept_as_failed(workers, tmp_path):
+def test_failing_task_is_retried_with_back_off_then_kept_as_failed(
+    workers, tmp_path, client
+):
     log = tmp_path / "attempts"
     result = always_fails.enqueue(path=str(log))
     workers.start_ready()
@@ -99,6 +103,13 @@ def test_failing_task_is_retried_with_back_off_then_kept_as_failed(workers, tmp_
     row = DBTaskResult.objects.get(pk=result.id)
     # Waits of 1 s then 2 s (TASKS_RETRY_DELAY=1, doubled each time).
     assert row.finished_at - row.enqueued_at >= timedelta(seconds=3)
+
+    operator = UserFactory(username="the-operator", is_staff=True)
+    operator.groups.add(group_of("Site operator"))
+    client.force_login(operator)
+    page = client.get(reverse("admin:background_backgroundtask_changelist"))
+    assert "always_fails" in page.content.decode()
+    assert "Failed" in page.content.decode()
 
 
 def test_two_workers_share_a_queue_without_running_a_task_twice(workers, tmp_path):
