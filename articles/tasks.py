@@ -4,8 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from articles.counting import WINDOW, flush_buffered_views, prune_view_marks
 from articles.models import Article
-from articles.views_count import WINDOW, flush_buffered_views, prune_view_marks
 from digest.images import make_renditions
 from digest.page_cache import bump_content_version
 

@@ -1,6 +1,5 @@
 """Real worker processes (`manage.py worker`) on the test database, and a real SMTP server."""
 
-import importlib
 import os
 import signal
 import subprocess
@@ -11,12 +10,10 @@ from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from background.models import Worker
 from tests.digest.servers import free_port
-from tests.factories import role_group
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {
@@ -138,21 +135,3 @@ def workers(transactional_db, settings, smtp):
     pool = Workers(env)
     yield pool
     pool.stop_all()
-
-
-def group_of(name: str) -> Group:
-    """The role group with what the migrations grant it (background's included)."""
-    group = role_group(name)
-    if name == "Site operator":
-        grants = importlib.import_module("background.migrations.0002_operator_role")
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="background",
-                codename__in=[
-                    f"{action}_{model}"
-                    for model, actions in grants.GRANTS
-                    for action in actions
-                ],
-            )
-        )
-    return group

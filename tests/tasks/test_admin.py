@@ -6,8 +6,8 @@ from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import UserFactory
-from tests.tasks.conftest import DATABASE_TASKS, group_of
+from tests.factories import UserFactory, role_group
+from tests.tasks.conftest import DATABASE_TASKS
 from tests.tasks.jobs import always_fails, record
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def client_as(name: str) -> Client:
             is_superuser=name == "superuser",
         )
         if name in GROUPS:
-            user.groups.add(group_of(GROUPS[name]))
+            user.groups.add(role_group(GROUPS[name]))
         client.force_login(user)
     return client
 

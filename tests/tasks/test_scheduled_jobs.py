@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as project_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from articles.counting import record_view
 from articles.models import Article
 from articles.tasks import flush_views
-from articles.views_count import record_view
 from background.models import PeriodicJob
 from background.schedule import enqueue_due_jobs, sync_schedule
 from background.tasks import prune_task_results
@@ -57,8 +58,6 @@ def test_a_due_job_is_enqueued_once_and_moved_to_its_next_period(settings):
 
 def test_prune_forgets_old_successful_tasks_and_keeps_recent_ones(settings):
     settings.TASKS = DATABASE_TASKS
-    from django_tasks_db.models import DBTaskResult
-
     old = prune_task_results.enqueue().db_result
     old.claim("w")
     old.set_successful(0)

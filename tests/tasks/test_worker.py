@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import Session
 from background.mail import send_email
 from background.models import SentEmail, Worker
-from tests.factories import UserFactory
-from tests.tasks.conftest import group_of, wait_for
+from tests.factories import UserFactory, role_group
+from tests.tasks.conftest import wait_for
 from tests.tasks.jobs import always_fails, record, slow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,7 +105,7 @@ def test_failing_task_is_retried_with_back_off_then_kept_as_failed(
     assert row.finished_at - row.enqueued_at >= timedelta(seconds=3)
 
     operator = UserFactory(username="the-operator", is_staff=True)
-    operator.groups.add(group_of("Site operator"))
+    operator.groups.add(role_group("Site operator"))
     client.force_login(operator)
     page = client.get(reverse("admin:background_backgroundtask_changelist"))
     assert "always_fails" in page.content.decode()
