@@ -1,6 +1,7 @@
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connections
+
+from tests.client import Client
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +31,7 @@ def _tasks_run_when_enqueued(settings):
     """Background tasks run in the test's process as soon as they are enqueued.
 
     Tasks are enqueued on commit, which a test's transaction never does; the
-    `client` fixture's requests end as real ones do (see CommittingClient).
+    `client` fixture's requests end as real ones do (tests/client.py).
     tests/tasks/ runs tasks in real worker processes instead.
     """
     settings.TASKS = {
@@ -50,25 +51,7 @@ def _clear_cache():
     cache.clear()
 
 
-class CommittingClient(Client):
-    """A test client whose requests end as in production: on-commit callbacks run.
-
-    A real request commits when it ends, and then its `transaction.on_commit`
-    callbacks run (enqueued tasks, cache bumps). In a test the request shares the
-    test's transaction, which never commits, so this runs them at the request's end.
-    """
-
-    def request(self, **request):
-        start = len(connection.run_on_commit)
-        response = super().request(**request)
-        while len(connection.run_on_commit) > start:
-            pending = connection.run_on_commit[start:]
-            del connection.run_on_commit[start:]
-            for _savepoints, callback, _robust in pending:
-                callback()
-        return response
-
-
 @pytest.fixture
 def client():
-    return CommittingClient()
+    """A test client whose requests run their on-commit callbacks (tests/client.py)."""
+    return Client()
