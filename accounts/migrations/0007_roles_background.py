@@ -24,15 +24,15 @@ ROLES = {
         ("digest", "usefullink", ["add", "change", "delete", "view"]),
         ("digest", "sitesettings", ["change", "view"]),
         ("digest", "auditentry", ["view"]),
-        ("background", "backgroundtask", ["view", "retry"]),
-        ("background", "worker", ["view"]),
-        ("background", "periodicjob", ["view"]),
     ],
     "Site operator": [
         ("accounts", "user", ["add", "change", "view"]),
         ("auth", "group", ["view"]),
         ("axes", "accessattempt", ["view", "delete"]),
         ("digest", "auditentry", ["view"]),
+        ("background", "backgroundtask", ["view", "retry"]),
+        ("background", "worker", ["view"]),
+        ("background", "periodicjob", ["view"]),
     ],
 }
 
