@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run serve test test-fast lint format install test-tools bench backup restore import-wordpress dbstop clean
+.PHONY: run serve worker test test-fast lint format install test-tools bench backup restore import-wordpress dbstop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,17 @@ run: $(STAMP)
 	  sys.exit('digest: error: port $(PORT) on $(HOST) is in use; stop what uses it or run: make run PORT=8001') if r == 0 else None"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker runs beside the server: Ctrl-C reaches both (the worker finishes
+	@# its task first); the trap stops the worker when runserver ends otherwise.
+	@$(PY) manage.py worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Background tasks and the periodic jobs (README: Background work); more than one may run.
+worker: export DEBUG ?= true
+worker: $(STAMP)
+	$(PY) manage.py worker $(WORKER_ARGS)
 
 # The production setup on one machine: gunicorn (production settings, gunicorn.conf.py)
 # behind deploy/nginx.conf for /static/, /media/ and the micro-cache, and the task worker.

@@ -47,6 +47,10 @@ ROLES: dict[str, list[tuple[str, str, list[str]]]] = {
         # Lifting a sign-in lock-out is deleting its failed attempts.
         ("axes", "accessattempt", ["view", "delete"]),
         ("digest", "auditentry", ["view"]),
+        # Background work: see tasks, workers and the schedule; retry failed tasks.
+        ("background", "backgroundtask", ["view", "retry"]),
+        ("background", "worker", ["view"]),
+        ("background", "periodicjob", ["view"]),
     ],
 }
 ROLE_NAMES: tuple[str, ...] = tuple(ROLES)

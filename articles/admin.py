@@ -30,7 +30,9 @@ from articles.charts import daily_views_svg
 from articles.models import Article, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
+from articles.tasks import make_featured_image_renditions
 from articles.widgets import BodyEditorWidget
+from background.queue import enqueue_on_commit
 from digest.cache import BumpsContentVersion
 from digest.images import (
     ImageUploadField,
@@ -578,8 +580,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         article = form.instance
         refresh_search_vector(article)
-        if article.image:
-            make_renditions(article.image)
+        if article.image and "image" in form.changed_data:
+            # In the worker: a large upload must not hold the request (pages show
+            # the original until the renditions exist).
+            enqueue_on_commit(
+                make_featured_image_renditions,
+                article_id=article.pk,
+                name=article.image.name,
+            )
 
     # Bulk actions
 

@@ -114,7 +114,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "digest",
+    "background",
     "accounts",
     "articles",
     # On top of the others: it imports articles, accounts and digest.
@@ -450,6 +453,45 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # Beacons per minute from one address (anonymous) or account (signed in), counted
 # in the database across workers (0: no limit, for benchmarks).
 VIEW_COUNT_RATE_LIMIT = env_int("VIEW_COUNT_RATE_LIMIT", 60)
+
+# Background work (background/, README "Background work")
+#
+# Tasks are rows in PostgreSQL (django-tasks-db); `manage.py worker` runs them.
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Runs in all of a task that raises before it is kept as failed (a task may set
+# its own with background.queue.max_attempts).
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)
+# Seconds before the first retry; each later one waits twice as long (at most 6 h).
+TASKS_RETRY_DELAY = env_int("TASKS_RETRY_DELAY", 30)
+# Seconds without a heartbeat after which a worker counts as gone and its task
+# is run again by another; it beats every quarter of this.
+TASKS_WORKER_LEASE = env_int("TASKS_WORKER_LEASE", 60)
+if TASKS_MAX_ATTEMPTS < 1 or TASKS_RETRY_DELAY < 0 or TASKS_WORKER_LEASE < 4:
+    raise ImproperlyConfigured(
+        "TASKS_MAX_ATTEMPTS must be at least 1, TASKS_RETRY_DELAY at least 0 and "
+        "TASKS_WORKER_LEASE at least 4 (seconds)"
+    )
+# Jobs the worker enqueues once per period, whichever worker gets there first.
+TASKS_SCHEDULE = {
+    "clearsessions": {
+        "task": "background.tasks.clear_sessions",
+        "every": timedelta(days=1),
+    },
+    "prune_task_results": {
+        "task": "background.tasks.prune_task_results",
+        "every": timedelta(days=1),
+    },
+    "flush_views": {
+        "task": "articles.tasks.flush_views",
+        "every": timedelta(minutes=1),
+    },
+}
 
 # Tags
 

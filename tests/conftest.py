@@ -1,6 +1,8 @@
 import pytest
 from django.db import connections
 
+from tests.client import Client
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -25,9 +27,31 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_when_enqueued(settings):
+    """Background tasks run in the test's process as soon as they are enqueued.
+
+    Tasks are enqueued on commit, which a test's transaction never does; the
+    `client` fixture's requests end as real ones do (tests/client.py).
+    tests/tasks/ runs tasks in real worker processes instead.
+    """
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client():
+    """A test client whose requests run their on-commit callbacks (tests/client.py)."""
+    return Client()

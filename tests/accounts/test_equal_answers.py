@@ -8,11 +8,11 @@ import statistics
 import time
 
 import pytest
-from django.test import Client
 
 from accounts import limits
 from accounts.models import User
 from tests.accounts.conftest import PASSWORD
+from tests.client import Client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from django.test import Client
 
 from accounts import roles
 from accounts.models import User
+from tests.client import Client
 from tests.factories import UserFactory, role_group
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
 """The user admin as a permission matrix over the site's roles."""
 
 import pytest
-from django.test import Client
 
 from accounts.models import User
 from tests.accounts.conftest import role
+from tests.client import Client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from tests.accounts.conftest import PASSWORD
+from tests.client import Client
 
 pytestmark = pytest.mark.django_db
 

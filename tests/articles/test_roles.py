@@ -89,6 +89,10 @@ def test_role_groups_exist_with_their_permissions():
         "view_accessattempt",
         "delete_accessattempt",
         "view_auditentry",
+        "view_backgroundtask",
+        "retry_backgroundtask",
+        "view_worker",
+        "view_periodicjob",
     }
 
 
