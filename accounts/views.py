@@ -5,7 +5,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -33,6 +32,7 @@ from accounts.tokens import (
     read_email_change_token,
 )
 from articles.models import Article, Category
+from digest.pagination import paginate
 
 PER_PAGE = 20
 
@@ -277,10 +277,10 @@ def delete_account(request):
 def saved(request):
     items = (
         SavedArticle.objects.filter(user=request.user)
-        .select_related("article", "article__category", "article__author")
+        .readable()
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, items, per_page=PER_PAGE)
     return render(request, "accounts/saved.html", {"page_obj": page})
 
 
@@ -366,10 +366,10 @@ def csrf(request):
 def history(request):
     items = (
         ReadingHistory.objects.filter(user=request.user)
-        .select_related("article", "article__category", "article__author")
+        .readable()
         .order_by("-read_at", "-pk")
     )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, items, per_page=PER_PAGE)
     return render(request, "accounts/history.html", {"page_obj": page})
 
 
@@ -407,10 +407,10 @@ def feed(request):
     articles = (
         Article.objects.published()
         .filter(Q(category_id__in=ids) | Q(category__parent_id__in=ids))
-        .select_related("category", "author")
-        .order_by("-published_at", "-pk")
+        .cards()
+        .newest_first()
     )
-    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, articles, per_page=PER_PAGE)
     return render(
         request, "accounts/feed.html", {"page_obj": page, "followed": followed}
     )
