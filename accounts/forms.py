@@ -43,7 +43,7 @@ class LoginForm(AuthenticationForm):
 
 class SignupForm(forms.Form):
     """A new reader's details. Not a ModelForm: the email constraint it would check
-    tells whether an address has an account (services.sign_up decides quietly)."""
+    tells whether an address has an account (lifecycle.sign_up decides quietly)."""
 
     email = forms.EmailField(
         label=_("Email address"),

@@ -1,6 +1,6 @@
 """Reading history, noted after the article page is made."""
 
-from accounts.services import record_reading
+from accounts.history import record_reading
 
 
 class ReadingHistoryMiddleware:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.sessions import SessionStore
+from articles.models import Article
 from digest.timezones import validate_time_zone
 
 
@@ -66,12 +67,30 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+class ReaderListQuerySet(models.QuerySet):
+    """Saved articles and reading history: rows that point at an article."""
+
+    def readable(self):
+        """Only rows whose article readers may read now, with what a card shows.
+
+        An article unpublished (or rescheduled) after it was saved or read drops
+        out, and so does anything it was renamed to meanwhile.
+        """
+        return (
+            self.filter(article__in=Article.objects.published())
+            .select_related("article", "article__category", "article__category__parent")
+            .defer("article__body", "article__search_vector")
+        )
+
+
 class SavedArticle(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved")
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="saved_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReaderListQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -95,6 +114,8 @@ class ReadingHistory(models.Model):
         "articles.Article", on_delete=models.CASCADE, related_name="read_by"
     )
     read_at = models.DateTimeField()
+
+    objects = ReaderListQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "reading history"

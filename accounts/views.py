@@ -5,7 +5,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -17,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import emails, limits, services
+from accounts import emails, follows, lifecycle, limits
+from accounts import history as reading_history
+from accounts import saved as saved_articles
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
@@ -33,6 +34,7 @@ from accounts.tokens import (
     read_email_change_token,
 )
 from articles.models import Article, Category
+from digest.pagination import paginate
 
 PER_PAGE = 20
 
@@ -100,7 +102,7 @@ def signup(request):
                 None, _("Too many sign-ups from here. Please try again in an hour.")
             )
         else:
-            services.sign_up(
+            lifecycle.sign_up(
                 email=email,
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
@@ -122,7 +124,7 @@ def confirm(request, token):
         return render(
             request, "accounts/link_invalid.html", {"reason": link.reason}, status=400
         )
-    if not services.confirm_email(user=user):
+    if not lifecycle.confirm_email(user=user):
         return render(
             request, "accounts/link_invalid.html", {"reason": "used"}, status=400
         )
@@ -158,7 +160,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if limits.allow_email(request, purpose="reset", address=email):
-            services.request_password_reset(email=email)
+            lifecycle.request_password_reset(email=email)
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset_form.html", {"form": form})
 
@@ -175,7 +177,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # The emailed link proves the address, just as a confirmation link does.
-        services.confirm_email(user=form.user)
+        lifecycle.confirm_email(user=form.user)
         return response
 
 
@@ -248,7 +250,7 @@ def email_change_confirm(request, token):
         return render(
             request, "accounts/link_invalid.html", {"reason": link.reason}, status=400
         )
-    if not services.change_email(user=user, new_email=new_email):
+    if not lifecycle.change_email(user=user, new_email=new_email):
         return render(
             request, "accounts/link_invalid.html", {"reason": "taken"}, status=400
         )
@@ -264,7 +266,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        services.delete_account(user=user)
+        lifecycle.delete_account(user=user)
         messages.success(request, _("Your account was deleted."))
         return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})
@@ -277,10 +279,10 @@ def delete_account(request):
 def saved(request):
     items = (
         SavedArticle.objects.filter(user=request.user)
-        .select_related("article", "article__category", "article__author")
+        .readable()
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, items, per_page=PER_PAGE)
     return render(request, "accounts/saved.html", {"page_obj": page})
 
 
@@ -296,7 +298,7 @@ def saved_toggle(request, article_id):
     ).exists()
     articles = Article.objects.all() if already else Article.objects.published()
     article = get_object_or_404(articles, pk=article_id)
-    is_saved = services.toggle_saved(user=request.user, article=article)
+    is_saved = saved_articles.toggle_saved(user=request.user, article=article)
     if wants_json(request):
         return JsonResponse({"saved": is_saved})
     return redirect(safe_next(request, reverse("accounts:saved")))
@@ -335,7 +337,7 @@ def _merge_ids(body: bytes) -> list[int] | None:
         type(pk) is int and 0 < pk <= MAX_ID for pk in ids
     ):
         return None
-    return ids[: services.MERGE_LIMIT]
+    return ids[: saved_articles.MERGE_LIMIT]
 
 
 @require_POST
@@ -346,7 +348,7 @@ def saved_merge(request):
     ids = _merge_ids(request.body)
     if ids is None:
         return JsonResponse({"error": 'expected {"ids": [numbers]}'}, status=400)
-    added = services.merge_saved(user=request.user, article_ids=ids)
+    added = saved_articles.merge_saved(user=request.user, article_ids=ids)
     return JsonResponse({"added": added})
 
 
@@ -366,17 +368,17 @@ def csrf(request):
 def history(request):
     items = (
         ReadingHistory.objects.filter(user=request.user)
-        .select_related("article", "article__category", "article__author")
+        .readable()
         .order_by("-read_at", "-pk")
     )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, items, per_page=PER_PAGE)
     return render(request, "accounts/history.html", {"page_obj": page})
 
 
 @login_required
 @require_POST
 def history_clear(request):
-    services.clear_history(user=request.user)
+    reading_history.clear_history(user=request.user)
     messages.success(request, _("Your reading history was cleared."))
     return redirect("accounts:history")
 
@@ -389,7 +391,7 @@ def follow_toggle(request, slug):
             return JsonResponse({"error": "login required"}, status=401)
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     category = get_object_or_404(Category, slug=slug)
-    following = services.toggle_follow(user=request.user, category=category)
+    following = follows.toggle_follow(user=request.user, category=category)
     if wants_json(request):
         return JsonResponse({"following": following})
     if following:
@@ -407,10 +409,10 @@ def feed(request):
     articles = (
         Article.objects.published()
         .filter(Q(category_id__in=ids) | Q(category__parent_id__in=ids))
-        .select_related("category", "author")
-        .order_by("-published_at", "-pk")
+        .cards()
+        .newest_first()
     )
-    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, articles, per_page=PER_PAGE)
     return render(
         request, "accounts/feed.html", {"page_obj": page, "followed": followed}
     )

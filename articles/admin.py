@@ -1,9 +1,12 @@
 """The editors' admin: articles with workflow buttons and history, categories."""
 
 import re
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -112,6 +116,7 @@ class ArticleAdminForm(forms.ModelForm):
     # What was asked for, set by clean() for ArticleAdmin.save_model.
     action = publishing.Action.UPDATE
     requested_at = None
+    refusal = ""  # why check_change refused what was asked, for the message
 
     class Meta:
         model = Article
@@ -208,9 +213,12 @@ class ArticleAdminForm(forms.ModelForm):
                 at=self.requested_at,
             )
         except PermissionDenied as refusal:
-            raise ValidationError(str(refusal)) from None
+            self.refusal = str(refusal)
+            raise ValidationError(self.refusal) from None
         except ValidationError as refusal:
             on_field = refusal.code == "schedule_past" and "published_at" in self.fields
+            if not on_field:
+                self.refusal = " ".join(refusal.messages)
             self.add_error("published_at" if on_field else None, refusal)
         return cleaned
 
@@ -224,23 +232,33 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(None, refusal)
 
 
-# The workflow buttons of the change form (change_form.html) by their POST names.
+# The workflow buttons of the change form by their POST names. Django's "_save"
+# and "_continue" (the Update button) leave it to the status field.
 BUTTONS = {
     "_publish": publishing.Action.PUBLISH_NOW,
     "_schedule": publishing.Action.SCHEDULE,
     "_submit_review": publishing.Action.SUBMIT,
     "_save_draft": publishing.Action.SAVE_DRAFT,
+    "_unpublish": publishing.Action.UNPUBLISH,
 }
-# Django's own Save buttons: the status chosen in the form.
 STATUS_ACTIONS = {
     Article.Status.DRAFT: publishing.Action.SAVE_DRAFT,
     Article.Status.REVIEW: publishing.Action.SUBMIT,
     Article.Status.PUBLISHED: publishing.Action.PUBLISH_NOW,
 }
+# What the message after a change says happened.
+DONE = {
+    publishing.Action.UPDATE: _("“%(title)s” was updated."),
+    publishing.Action.SAVE_DRAFT: _("“%(title)s” was saved as a draft."),
+    publishing.Action.SUBMIT: _("“%(title)s” was submitted for review."),
+    publishing.Action.PUBLISH_NOW: _("“%(title)s” was published."),
+    publishing.Action.SCHEDULE: _("“%(title)s” was scheduled for %(time)s."),
+    publishing.Action.UNPUBLISH: _("“%(title)s” was unpublished; it is a draft."),
+}
 
 
 def requested_action(data, *, status, stored_status, at) -> publishing.Action:
-    """The action the pressed button asks for, or the status field for Save."""
+    """The action the pressed button asks for, or the status field for Update."""
     for name, action in BUTTONS.items():
         if name in data:
             return action
@@ -249,6 +267,49 @@ def requested_action(data, *, status, stored_status, at) -> publishing.Action:
     if status == Article.Status.PUBLISHED and at and at > timezone.now():
         return publishing.Action.SCHEDULE  # Published with a future time
     return STATUS_ACTIONS[status]
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str
+    label: str
+    primary: bool = False
+
+
+def _when(time) -> str:
+    return date_format(timezone.localtime(time), "DATETIME_FORMAT")
+
+
+def form_buttons(*, user, article: Article | None) -> list[Button]:
+    """The change form's buttons for `user` on `article` (None: a new one).
+
+    The first is the primary action for the article's state and the user's role.
+    """
+    state = article.status if article else Article.Status.DRAFT
+    update = Button("_continue", _("Update"))
+    draft = Button("_save_draft", _("Save draft"))
+    if not publishing.can_publish(user):
+        if state == Article.Status.REVIEW:
+            return [replace(update, primary=True), draft]
+        return [Button("_submit_review", _("Submit for review"), True), draft]
+    if state == Article.Status.PUBLISHED:
+        unpublish = Button("_unpublish", _("Unpublish"))
+        if article.is_public:
+            return [replace(update, primary=True), unpublish]
+        return [
+            replace(update, primary=True),
+            Button("_publish", _("Publish now")),
+            unpublish,
+        ]
+    future = article and article.published_at and article.published_at > timezone.now()
+    schedule = Button(
+        "_schedule",
+        _("Schedule for %s") % _when(article.published_at) if future else _("Schedule"),
+    )
+    publish = Button("_publish", _("Publish"))
+    first, second = (schedule, publish) if future else (publish, schedule)
+    rest = [update, draft] if state == Article.Status.REVIEW else [draft]
+    return [replace(first, primary=True), second, *rest]
 
 
 def thumbnail_url(image) -> str:
@@ -519,11 +580,37 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["can_publish"] = publishing.can_publish(request.user)
-        context["is_scheduled"] = bool(
-            obj and obj.status == Article.Status.PUBLISHED and not obj.is_public
-        )
+        context["workflow_buttons"] = form_buttons(user=request.user, article=obj)
+        form = context["adminform"].form
+        if form.refusal:
+            # Said once, as what happened, instead of "Please correct the error".
+            self.message_user(
+                request,
+                _("Nothing was saved: %s") % form.refusal,
+                messages.ERROR,
+            )
+            if not any(form.errors.get(name) for name in form.fields):
+                context["errors"] = []
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self._back_to_form(request, obj)
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST or "_change_history" in request.POST:
+            return super().response_change(request, obj)
+        return self._back_to_form(request, obj)
+
+    def _back_to_form(self, request, obj):
+        """Say what the button did and show the article's form again."""
+        action = getattr(obj, "_admin_action", publishing.Action.UPDATE)
+        text = DONE[action] % {"title": obj.title, "time": _when(obj.published_at)}
+        self.message_user(request, text, messages.SUCCESS)
+        url = reverse("admin:articles_article_change", args=[obj.pk])
+        preserved = {"preserved_filters": self.get_preserved_filters(request)}
+        return redirect(add_preserved_filters(preserved, url))
 
     # Writes: each through publishing.change_state, which runs the follow-ups.
 
@@ -535,6 +622,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             at=form.requested_at,
             ip=client_ip(request),
         )
+        obj._admin_action = form.action
 
     def delete_model(self, request, obj):
         publishing.change_state(

@@ -59,12 +59,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return (
-            self.articles(obj)
-            .with_card_data()
-            .defer("body", "search_vector")
-            .newest_first()[:FEED_SIZE]
-        )
+        return self.articles(obj).cards(tags=True).newest_first()[:FEED_SIZE]
 
     def item_title(self, item):
         return plain(item.title)

@@ -117,12 +117,13 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
-    def with_card_data(self):
-        """Load what an article card shows, in a fixed number of queries."""
-        # taggit refuses a custom queryset in Prefetch("tags"); cards sort in Python.
-        return self.select_related(
-            "category", "category__parent", "author"
-        ).prefetch_related("tags")
+    def cards(self, *, tags: bool = False):
+        """Load what an article card shows (and its `tags`), not the body."""
+        cards = self.select_related("category", "category__parent", "author").defer(
+            "body", "search_vector"
+        )
+        # taggit refuses a custom queryset in Prefetch("tags"); they sort in Python.
+        return cards.prefetch_related("tags") if tags else cards
 
     def in_category_tree(self, category: "Category"):
         """Articles in `category` or any of its sub-categories."""

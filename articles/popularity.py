@@ -19,5 +19,5 @@ def most_read(*, limit: int = 5, days: int = 7) -> list[Article]:
         cache.set(key, ids, MOST_READ_TTL)
     if not ids:
         return []
-    found = Article.objects.published().with_card_data().in_bulk(ids)
+    found = Article.objects.published().cards().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

@@ -32,7 +32,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.published()
             .only("slug", "updated_at", "published_at")
-            .order_by("-published_at", "-pk")
+            .newest_first()
         )
 
     def lastmod(self, article):

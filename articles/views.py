@@ -1,7 +1,6 @@
 """The reader's pages: home, article, category, tag and author listings."""
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,8 +12,8 @@ from articles.models import Article, Category, TaggedArticle
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
+from digest.pagination import paginate
 
-PER_PAGE = 12
 HOME_BLOCK_SIZE = 4
 RELATED_COUNT = 6
 RELATED_CANDIDATES = 300
@@ -22,33 +21,8 @@ NEW_ARTICLES_COUNT = 8
 
 
 def card_queryset():
-    """Published articles with what a card shows (category, author), newest first.
-
-    Cards show no tags, so this skips the tag prefetch of `with_card_data()`.
-    """
-    return (
-        Article.objects.published()
-        .select_related("category", "category__parent", "author")
-        .defer("body", "search_vector")
-        .newest_first()
-    )
-
-
-def paginate(request, queryset):
-    """The requested page of `queryset`; a bad or out-of-range number is a 404."""
-    raw = request.GET.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        raise Http404("No such page")
-    try:
-        page_obj = Paginator(queryset, PER_PAGE).page(int(raw))
-    except InvalidPage:
-        raise Http404("No such page") from None
-    page_obj.page_range = list(
-        page_obj.paginator.get_elided_page_range(
-            page_obj.number, on_each_side=2, on_ends=1
-        )
-    )
-    return page_obj
+    """Published articles with what a card shows, newest first."""
+    return Article.objects.published().cards().newest_first()
 
 
 def show_cards(articles) -> list[Article]:
@@ -100,11 +74,7 @@ def section_blocks() -> list[dict]:
         return []
     section_of = {c.pk: c.pk for c in sections}
     section_of |= {c.pk: c.parent_id for c in categories if c.parent_id in section_of}
-    newest = (
-        Article.objects.published()
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)
-    )
+    newest = Article.objects.published().newest_first().values_list("pk", flat=True)
     per_section = [
         newest.filter(
             category_id__in=[c for c, s in section_of.items() if s == section.pk]
@@ -145,13 +115,13 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
     by_category = (
         Article.objects.published()
         .filter(category_id=article.category_id)
-        .order_by("-published_at", "-pk")
+        .newest_first()
         .values_list("pk", flat=True)[: RELATED_COUNT + 1]
     )
     # The newest of all fill the grid when tags and section give too few.
     newest = (
         Article.objects.published()
-        .order_by("-published_at", "-pk")
+        .newest_first()
         .values_list("pk", flat=True)[: RELATED_COUNT + 1]
     )
     candidates = set(by_tag.union(by_category, newest, all=True)) - {article.pk}

@@ -103,7 +103,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    "django.contrib.humanize",
     # Form widget templates, found through TEMPLATES (see FORM_RENDERER).
     "django.forms",
     "taggit",

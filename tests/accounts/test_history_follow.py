@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.history import clear_history, record_reading
 from accounts.models import CategoryFollow, ReadingHistory
-from accounts.services import clear_history, record_reading
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db

@@ -75,8 +75,10 @@ def test_editor_publishes_an_article_a_reader_can_open(
     page.fill("#id_tags", "solar, coast")
     page.set_input_files("#id_image", str(photo(tmp_path)))
     page.fill("#id_image_alt", "Sun over the panels")
-    page.click("input[name=_publish]")
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "“Solar farm opens on the coast” was published."
+    )
     assert csp_errors == []  # the editor runs under the admin's strict policy
 
     article = Article.objects.get(slug="solar-farm-opens-on-the-coast")
@@ -91,6 +93,7 @@ def test_editor_publishes_an_article_a_reader_can_open(
     assert Article.objects.published().filter(pk=article.pk).exists()
 
     # The list shows it as published; then a reader without a session opens it.
+    page.goto(live_server.url + "/admin/articles/article/")
     expect(page.locator("#result_list")).to_contain_text(
         "Solar farm opens on the coast"
     )
@@ -133,8 +136,8 @@ def test_editor_uploads_a_photo_into_the_body_through_the_image_dialog(
     )
     dialog.get_by_role("button", name="Insert").click()
     expect(page.locator(f".field-body figure img[src='{body_url}']")).to_be_visible()
-    page.click("input[name=_save_draft]")
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was updated")
     assert csp_errors == [] and picker_csp == []
 
     article.refresh_from_db()
@@ -165,8 +168,8 @@ def test_videos_survive_editing_and_the_toolbar_inserts_one(live_server, page, c
     dialog.locator("input[name=title]").fill("The fireworks")
     dialog.get_by_role("button", name="Insert").click()
     expect(body.locator("iframe")).to_have_count(2)
-    page.click("input[name=_save_draft]")
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was updated")
     assert csp_errors == []
 
     article.refresh_from_db()

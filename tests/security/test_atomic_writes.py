@@ -10,8 +10,8 @@ import pytest
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from accounts.lifecycle import delete_account
 from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
-from accounts.services import delete_account
 from articles.counting import record_view
 from articles.models import Article, ArticleDailyViews, ArticleViewMark
 from articles.publishing import Action, change_state

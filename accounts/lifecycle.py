@@ -1,19 +1,13 @@
-"""Writes of the accounts app: each one function, in one transaction where it matters."""
+"""An account's life: sign-up, confirmation, email change, password reset, deletion."""
 
 import re
 
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Subquery
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import emails
 from accounts.models import CategoryFollow, ReadingHistory, SavedArticle, User
-from articles.models import Article, Category
-
-HISTORY_LIMIT = 100
-MERGE_LIMIT = 500
 
 
 def unique_username(email: str) -> str:
@@ -110,83 +104,3 @@ def delete_account(*, user: User) -> None:
         storage, name = user.avatar.storage, user.avatar.name
         transaction.on_commit(lambda: storage.delete(name))
     user.delete()
-
-
-@transaction.atomic
-def toggle_saved(*, user: User, article: Article) -> bool:
-    """Save the article for later, or unsave it; return whether it is saved now."""
-    deleted, _ = SavedArticle.objects.filter(user=user, article=article).delete()
-    if deleted:
-        return False
-    SavedArticle.objects.bulk_create(
-        [SavedArticle(user=user, article=article)], ignore_conflicts=True
-    )
-    return True
-
-
-@transaction.atomic
-def merge_saved(*, user: User, article_ids: list[int]) -> int:
-    """Add the published ones of `article_ids` (a guest's list) to the user's saved."""
-    wanted = set(
-        Article.objects.published()
-        .filter(pk__in=article_ids[:MERGE_LIMIT])
-        .values_list("pk", flat=True)
-    )
-    wanted -= set(
-        SavedArticle.objects.filter(user=user, article_id__in=wanted).values_list(
-            "article_id", flat=True
-        )
-    )
-    SavedArticle.objects.bulk_create(
-        [SavedArticle(user=user, article_id=pk) for pk in wanted],
-        ignore_conflicts=True,
-    )
-    return len(wanted)
-
-
-HISTORY_RELOAD_SECONDS = 300
-LAST_READ_KEY = "digest:history:last:{user_id}"
-
-
-def record_reading(*, user: User, article: Article) -> None:
-    """Note that `user` read `article` now, keeping their last 100 readings.
-
-    Reloading the article read last (within HISTORY_RELOAD_SECONDS) writes
-    nothing: it is already at the top of the history.
-    """
-    last_read = LAST_READ_KEY.format(user_id=user.pk)
-    if cache.get(last_read) == article.pk:
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # History is not worth an fsync per page view (a crash may lose the
-            # last moments of it); this transaction only.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ReadingHistory.objects.bulk_create(
-            [ReadingHistory(user=user, article=article, read_at=timezone.now())],
-            update_conflicts=True,
-            unique_fields=["user", "article"],
-            update_fields=["read_at"],
-        )
-        newest = ReadingHistory.objects.filter(user=user).order_by("-read_at", "-pk")
-        ReadingHistory.objects.filter(user=user).exclude(
-            pk__in=Subquery(newest.values("pk")[:HISTORY_LIMIT])
-        ).delete()
-    cache.set(last_read, article.pk, HISTORY_RELOAD_SECONDS)
-
-
-def clear_history(*, user: User) -> None:
-    ReadingHistory.objects.filter(user=user).delete()
-    cache.delete(LAST_READ_KEY.format(user_id=user.pk))
-
-
-@transaction.atomic
-def toggle_follow(*, user: User, category: Category) -> bool:
-    """Follow the category, or stop following it; return whether followed now."""
-    deleted, _ = CategoryFollow.objects.filter(user=user, category=category).delete()
-    if deleted:
-        return False
-    CategoryFollow.objects.bulk_create(
-        [CategoryFollow(user=user, category=category)], ignore_conflicts=True
-    )
-    return True

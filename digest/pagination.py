@@ -1,0 +1,27 @@
+"""The one pagination policy of the site's listings (articles' and accounts')."""
+
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.http import Http404
+
+PER_PAGE = 12
+
+
+def paginate(request, queryset, *, per_page: int = PER_PAGE) -> Page:
+    """The requested `?page=` of `queryset`; a bad or out-of-range number is a 404.
+
+    The page carries `page_range`: the numbers to link, elided around the current
+    one, as templates/includes/_pagination.html shows them.
+    """
+    raw = request.GET.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        raise Http404("No such page")
+    try:
+        page_obj = Paginator(queryset, per_page).page(int(raw))
+    except InvalidPage:
+        raise Http404("No such page") from None
+    page_obj.page_range = list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=2, on_ends=1
+        )
+    )
+    return page_obj
