@@ -34,7 +34,7 @@ from articles.charts import daily_views_svg
 from articles.models import Article, BodyImage, Category
 from articles.search import SEARCH_CONFIG, refresh_search_vector
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
-from articles.tasks import make_featured_image_renditions
+from articles.tasks import make_featured_image_renditions, refresh_section_search
 from articles.widgets import BodyEditorWidget
 from background.queue import enqueue_on_commit
 from digest.cache import BumpsContentVersion
@@ -751,6 +751,13 @@ class CategoryAdmin(BumpsContentVersion, admin.ModelAdmin):
         if db_field.name == "parent":
             kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "parent"} & set(form.changed_data):
+            # Articles are searchable by their section's (and its parent's) name:
+            # the worker recomputes the vectors of every article under it.
+            enqueue_on_commit(refresh_section_search, category_id=obj.pk)
 
 
 @admin.register(BodyImage)

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.counting import WINDOW, flush_buffered_views, prune_view_marks
-from articles.models import Article
+from articles.models import Article, Category
+from articles.search import refresh_section_search_vectors
 from digest.cache import bump_content_version
 from digest.images import make_renditions
 
@@ -29,3 +30,10 @@ def make_featured_image_renditions(*, article_id: int, name: str) -> list[str]:
         # Cached pages show the original until they are rendered again.
         bump_content_version()
     return created
+
+
+@task()
+def refresh_section_search(*, category_id: int) -> int:
+    """Recompute the search vectors of a renamed or moved section's articles."""
+    category = Category.objects.filter(pk=category_id).first()
+    return refresh_section_search_vectors(category) if category else 0

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.urls import reverse
 
 from articles.models import Article
 from articles.search import (
@@ -8,7 +9,7 @@ from articles.search import (
     refresh_section_search_vectors,
     search_articles,
 )
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,21 @@ def test_a_title_match_ranks_above_a_section_or_tag_match():
 
     assert found[0] == "by-title"
     assert set(found) == {"by-title", "by-section", "by-tag"}
+
+
+def test_renaming_a_section_in_the_admin_makes_its_articles_findable_by_the_new_name(
+    client,
+):
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(role_group("Editor"))
+    client.force_login(editor)
+    section = CategoryFactory(name="Power", slug="power")
+    child = CategoryFactory(name="Wind", slug="wind", parent=section)
+    ArticleFactory(slug="turbines", title="Turbines arrive", category=child)
+    assert "turbines" not in matches("renewables")
+    response = client.post(
+        reverse("admin:articles_category_change", args=[section.pk]),
+        {"name": "Renewables", "slug": "power", "position": 0, "description": ""},
+    )
+    assert response.status_code == 302
+    assert "turbines" in matches("renewables")
