@@ -44,12 +44,12 @@ def test_draft_review_publish_unpublish_by_visible_labels(live_server, page):
     page.get_by_role("searchbox").fill("Harb")
     page.get_by_role("option", name="Harbour").click()
     page.get_by_role("button", name="Save draft").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist")).to_contain_text("was saved as a draft")
     page.goto(live_server.url + "/admin/")
     desk_drafts = page.get_by_role("region", name="My drafts")
     desk_drafts.get_by_role("link", name="Night ferry returns").click()
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("was submitted for review")
     sign_out(page)
 
     # The editor finds it waiting on the desk, publishes it, then takes it down.
@@ -58,7 +58,7 @@ def test_draft_review_publish_unpublish_by_visible_labels(live_server, page):
     expect(waiting).to_contain_text("by Alma")
     waiting.get_by_role("link", name="Night ferry returns").click()
     page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("was published")
     assert Article.objects.get().is_public
 
     page.goto(live_server.url + "/admin/")
