@@ -34,11 +34,11 @@ ROLES: dict[str, list[tuple[str, str, list[str]]]] = {
         ("articles", "article", ["publish", "edit_any"]),
         ("articles", "category", ["add", "change", "delete", "view"]),
         ("articles", "historicalarticle", ["view"]),
-        ("articles", "articleslugredirect", ["add", "change", "delete", "view"]),
         ("taggit", "tag", ["add", "change", "delete", "view"]),
         ("digest", "page", ["add", "change", "delete", "view"]),
         ("digest", "usefullink", ["add", "change", "delete", "view"]),
         ("digest", "sitesettings", ["change", "view"]),
+        ("digest", "redirect", ["add", "change", "delete", "view"]),
         ("digest", "auditentry", ["view"]),
     ],
     OPERATOR: [
