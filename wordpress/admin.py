@@ -6,7 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wordpress.models import ImportRun
-from wordpress.runs import may_import, start_import
+from wordpress.runs import may_import
+from wordpress.tasks import start_import
 
 MAX_EXPORT_BYTES = 2 * 1024**3
 

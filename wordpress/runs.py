@@ -1,7 +1,8 @@
 """Imports started from the admin: who may, and running one (`run_import`).
 
 The admin saves an `ImportRun` (the export, optionally a .zip of wp-content/uploads)
-and starts `run_import(run_id)` once the row is committed; the run's progress
+and `wordpress.tasks.start_import` has the worker run `run_import(run_id)` once
+the row is committed; the run's progress
 (`done` of `total` items) and report are written to the row as it goes, so the
 admin page can show them while it runs.
 """
@@ -9,11 +10,9 @@ admin page can show them while it runs.
 import logging
 import shutil
 import tempfile
-import threading
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from accounts.roles import EDITOR, OPERATOR, holds, permissions_of
@@ -38,26 +37,6 @@ def may_import(user) -> bool:
     # By the rights the two roles give (the permissions Django already loaded for
     # this request), not by group names: no query per admin page that asks.
     return holds(user, set().union(*(permissions_of(name) for name in IMPORT_ROLES)))
-
-
-def start_import(run: ImportRun) -> None:
-    """Run `run` in the background once the transaction that saved it commits.
-
-    No task queue is installed yet: a thread of this process runs it.
-    """
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_run_in_thread, args=(run.pk,), name=f"wordpress-import-{run.pk}"
-        ).start()
-    )
-
-
-def _run_in_thread(run_id: int) -> None:
-    close_old_connections()
-    try:
-        run_import(run_id)
-    finally:
-        close_old_connections()
 
 
 def unpack_uploads(archive: Path, into: Path) -> Path:
