@@ -32,6 +32,27 @@ def bench_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def shipped_gunicorn(env: dict[str, str]) -> str:
+    """What gunicorn.conf.py gives in `env`: workers, threads and worker class."""
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+        "print(c['workers'], c['threads'], c['worker_class'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    workers, threads, worker_class = done.stdout.split()
+    return (
+        f"gunicorn.conf.py as shipped: {workers} workers x {threads} threads "
+        f"({worker_class})"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,11 +63,16 @@ def free_port() -> int:
 def gunicorn(
     env: dict[str, str],
     *,
-    workers: int = 2,
-    threads: int = 4,
+    workers: int | None = None,
+    threads: int | None = None,
+    worker_class: str | None = None,
     app: str = "digest.wsgi",
 ):
-    """Run gunicorn (serving `app`) on a free loopback port; yield its base URL."""
+    """Run gunicorn (serving `app`) on a free loopback port; yield its base URL.
+
+    gunicorn.conf.py as shipped decides what is not given here (workers,
+    threads, the worker class), as for a newcomer's `gunicorn digest.wsgi`.
+    """
     port = free_port()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -54,19 +80,16 @@ def gunicorn(
         env=env,
         check=True,
     )
+    command = [sys.executable, "-m", "gunicorn", app]
+    for flag, value in (
+        ("--workers", workers),
+        ("--threads", threads),
+        ("--worker-class", worker_class),
+    ):
+        if value is not None:
+            command += [flag, str(value)]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-        ],
+        command,
         cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
     )

@@ -37,7 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, bench_env, free_port, gunicorn
+from bench import cold
+from bench._server import ROOT, bench_env, free_port, gunicorn, shipped_gunicorn
 
 DEPLOY_CONF = ROOT / "deploy" / "nginx.conf"
 NGINX = "/usr/sbin/nginx"
@@ -179,6 +180,15 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+WRK_TIMEOUT = "10s"
+# What every browser sends: pages and ceilings answer compressed.
+ACCEPT_ENCODING = "Accept-Encoding: gzip, br"
+
+
+def wrk_threads(connections: int) -> int:
+    return min(os.cpu_count() or 2, 4, connections)
+
+
 def run_wrk(
     url: str,
     *,
@@ -186,16 +196,27 @@ def run_wrk(
     connections: int,
     headers: list[str] = (),
     script: Path | None = None,
+    script_args: list[str] = (),
+    compressed: bool = True,
 ) -> dict:
-    threads = min(os.cpu_count() or 2, 4, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for header in headers:
+    threads = wrk_threads(connections)
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        # Longer than wrk's 2 s: a slow cold page counts in p99, not as lost.
+        f"--timeout={WRK_TIMEOUT}",
+        "--latency",
+    ]
+    for header in [*headers, *([ACCEPT_ENCODING] if compressed else [])]:
         command += ["-H", header]
     if script:
         command += ["-s", str(script)]
-    output = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
@@ -203,8 +224,8 @@ def run_wrk(
         "errors": 0,
     }
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    if non_2xx:
-        result["errors"] += int(non_2xx.group(1))
+    result["non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
+    result["errors"] += result["non_2xx"]
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
@@ -219,6 +240,49 @@ ROUNDS = 5
 def best_run(runs: list[dict]) -> dict:
     """The run with the highest throughput (its latencies go with it)."""
     return dict(max(runs, key=lambda run: run["rps"]))
+
+
+def paired_runs(
+    target: str,
+    ceiling_url: str | None,
+    *,
+    seconds: int,
+    connections: int,
+    round_args=None,
+    **kwargs,
+) -> tuple[dict, float | None]:
+    """The best of ROUNDS short runs of `target`, each right after a ceiling run.
+
+    Throughput here swings between runs for reasons outside the page: a shared
+    VM's speed drifts, and wrk's keep-alive connections can all land on one of
+    the two workers for a whole run (then any page, the ceiling too, does about
+    half). As timeit takes the fastest run, the best run of the page and the
+    best of its ceiling runs are compared: slower runs measure that
+    interference, not the page. `round_args(n)` gives run n's wrk script
+    arguments. Returns the page's best run and its ceiling's best req/s.
+    """
+    round_seconds = max(2, round(seconds / ROUNDS))
+    runs, ceiling_runs = [], []
+    for number in range(ROUNDS):
+        if ceiling_url:
+            ceiling_runs.append(
+                run_wrk(ceiling_url, seconds=round_seconds, connections=connections)
+            )
+        extra = {"script_args": round_args(number)} if round_args else {}
+        runs.append(
+            run_wrk(
+                target,
+                seconds=round_seconds,
+                connections=connections,
+                **kwargs,
+                **extra,
+            )
+        )
+    result = best_run(runs)
+    result["errors"] = sum(run["errors"] for run in runs)
+    result["non_2xx"] = sum(run["non_2xx"] for run in runs)
+    paired = best_run(ceiling_runs)["rps"] if ceiling_runs else None
+    return result, paired
 
 
 SEARCH_SCRIPT = """
@@ -242,7 +306,7 @@ end
 # The probe: runs in its own process with the benchmark's settings
 
 
-def probe(articles: int) -> dict:
+def probe(articles: int, *, with_profile: bool = False) -> dict:
     """Load the data set when needed; measure queries and server time per page."""
     import django
 
@@ -328,6 +392,9 @@ def probe(articles: int) -> dict:
                 timings.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as warm:
             client.get(url)  # what every later request costs (caches warm)
+        if name == "article" and os.environ.get("BENCH_CEILING_PAGE"):
+            # The framework ceiling's stored page (bench/ceiling_wsgi.py).
+            Path(os.environ["BENCH_CEILING_PAGE"]).write_bytes(response.content)
         results[name] = {
             "url": url,
             "queries": count,
@@ -339,11 +406,37 @@ def probe(articles: int) -> dict:
     admin_list = measure_admin_list(connection, CaptureQueriesContext, Client, User)
     if admin_list:
         results["admin article list"] = admin_list
+    cold_info = probe_cold(with_profile=with_profile)
+    cache.clear()  # the servers start from an empty cache
     return {
         "articles": Article.objects.count(),
         "pages": results,
         "sessions": sessions,
         "words": sorted(set(words))[:200],
+        "cold": cold_info,
+    }
+
+
+def probe_cold(*, with_profile: bool) -> dict:
+    """The cold rows' URLs, search query list, SQL per page (and profile)."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from articles.search import RANK_LIMIT
+
+    queries = cold.search_queries()
+    urls = cold.cold_urls(queries)
+    cache.clear()
+    with cold.page_layer_off():
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip, br")
+        counts = cold.cold_queries(client, urls)
+        timing = cold.profile(client, urls) if with_profile else None
+    return {
+        "urls": urls,
+        "queries": counts,
+        "search": queries,
+        "rank_limit": RANK_LIMIT,
+        "profile": timing,
     }
 
 
@@ -421,8 +514,16 @@ def load(articles: int, have: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def run_probe(articles: int) -> dict:
-    env = bench_env(EMBEDDED_PGDATA=str(data_dir(articles)))
+def ceiling_page(articles: int) -> Path:
+    """Where the probe keeps the article page the framework ceiling answers."""
+    return ROOT / "var" / f"bench-ceiling-article-{articles}.html"
+
+
+def run_probe(articles: int, *, with_profile: bool = False) -> dict:
+    env = bench_env(
+        EMBEDDED_PGDATA=str(data_dir(articles)),
+        BENCH_CEILING_PAGE=str(ceiling_page(articles)),
+    )
     # Production settings render hashed static names from the manifest.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -431,7 +532,13 @@ def run_probe(articles: int) -> dict:
         check=True,
     )
     proc = subprocess.run(
-        [sys.executable, __file__, "--probe", str(articles)],
+        [
+            sys.executable,
+            __file__,
+            "--probe",
+            str(articles),
+            *(["--profile"] if with_profile else []),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -472,21 +579,16 @@ def benchmark(args) -> None:
     load1 = os.getloadavg()
     say(f"Load average before: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
 
-    info = run_probe(args.articles)
+    info = run_probe(args.articles, with_profile=args.profile)
     pages = info["pages"]
     article_bytes = pages["article"]["bytes"]
-    env = bench_env(
-        EMBEDDED_PGDATA=str(data_dir(args.articles)),
-        BENCH_CEILING_BYTES=str(article_bytes),
-        VIEW_COUNT_RATE_LIMIT="0",
-    )
+    env = server_env(args.articles)
     seconds, conns = args.duration, args.connections
     rows = []  # (name, result, queries, ceiling name)
-    # The default cache (a file cache, see digest/cache/), in a directory of the
-    # run's own so no page is left from an earlier run.
-    cache_dir = Path(tempfile.mkdtemp(prefix="digest-bench-cache-"))
-    env["CACHE_URL"] = f"file://{cache_dir}"
+    # The settings a newcomer gets: no CACHE_URL (the default cache, emptied by
+    # the probe), gunicorn.conf.py as shipped.
     say(cache_description(env))
+    say(shipped_gunicorn(env))
     newsroom_rows = []
 
     with gunicorn(env, app="bench.ceiling_wsgi") as (url, proc):
@@ -499,29 +601,15 @@ def benchmark(args) -> None:
         ceiling_url = url + "/__ceiling__/django/"
 
         def measure(name, target, queries="", ceiling="framework", **kwargs):
-            """The best of ROUNDS short runs, each right after a ceiling run.
-
-            Throughput here swings between runs for reasons outside the page:
-            a shared VM's speed drifts, and wrk's keep-alive connections can
-            all land on one of the two workers for a whole run (then any page,
-            the ceiling too, does about half). As timeit takes the fastest
-            run, the best run of the page and the best of its ceiling runs are
-            compared: slower runs measure that interference, not the page.
-            """
+            """One row: see paired_runs()."""
             say(f"  {name} …")
-            round_seconds = max(2, round(seconds / ROUNDS))
-            runs, ceiling_runs = [], []
-            for _ in range(ROUNDS):
-                if ceiling == "framework":
-                    ceiling_runs.append(
-                        run_wrk(ceiling_url, seconds=round_seconds, connections=conns)
-                    )
-                runs.append(
-                    run_wrk(target, seconds=round_seconds, connections=conns, **kwargs)
-                )
-            result = best_run(runs)
-            result["errors"] = sum(run["errors"] for run in runs)
-            paired = best_run(ceiling_runs)["rps"] if ceiling_runs else None
+            result, paired = paired_runs(
+                target,
+                ceiling_url if ceiling == "framework" else None,
+                seconds=seconds,
+                connections=conns,
+                **kwargs,
+            )
             rows.append((name, result, queries, ceiling, paired))
 
         measure("framework ceiling", ceiling_url, ceiling="")
@@ -573,17 +661,20 @@ server {{
                 proxied = f"http://127.0.0.1:{proxy_port}{pages['article']['url']}"
                 wait_for(static)
                 wait_for(proxied)
-                measure("static ceiling (nginx file)", static, ceiling="")
+                measure(
+                    "static ceiling (nginx file)", static, ceiling="", compressed=False
+                )
                 measure(
                     "article via nginx cache",
                     proxied,
                     pages["article"]["queries"],
                     ceiling="static",
+                    compressed=False,
                 )
             shutil.rmtree(www, ignore_errors=True)
         rss = worker_rss_mb(proc)
         newsroom_rows = run_newsroom(url, env, conns)
-    shutil.rmtree(cache_dir, ignore_errors=True)
+    cold_rows = run_cold(info["cold"], env, seconds=seconds, conns=conns)
 
     load2 = os.getloadavg()
     ceilings = {
@@ -596,7 +687,7 @@ server {{
     say(
         f"{info['articles']:,} articles, {conns} connections, {seconds} s per page "
         f"(best of {ROUNDS} runs, each after its own ceiling run), "
-        f"{os.cpu_count()} CPUs; gunicorn 2 workers x 4 threads (gthread)"
+        f"{os.cpu_count()} CPUs; {shipped_gunicorn(env)}"
     )
     widths = [28, 9, 9, 9, 7, 8, 10, 14]
     say(
@@ -639,24 +730,176 @@ server {{
     say(f"load average after: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
     print_targets(rows, ceilings, pages, rss)
     say_newsroom(newsroom_rows, rows[0][1]["rps"])
+    say_cold(info["cold"], cold_rows)
+    say_profile(info["cold"]["profile"])
+
+
+def server_env(articles: int) -> dict:
+    """The bench servers' environment: production settings, the probe's data."""
+    return bench_env(
+        EMBEDDED_PGDATA=str(data_dir(articles)),
+        BENCH_CEILING_PAGE=str(ceiling_page(articles)),
+        VIEW_COUNT_RATE_LIMIT="0",
+    )
+
+
+def cold_bench(args) -> None:
+    """Only the cold rows (and the profile with --profile)."""
+    ensure_tool("wrk", "wrk", required=True)
+    info = run_probe(args.articles, with_profile=args.profile)
+    env = server_env(args.articles)
+    say(cache_description(env))
+    say(shipped_gunicorn(env))
+    rows = run_cold(info["cold"], env, seconds=args.duration, conns=args.connections)
+    say()
+    say(f"{info['articles']:,} articles, {os.cpu_count()} CPUs")
+    say_cold(info["cold"], rows)
+    say_profile(info["cold"]["profile"])
+
+
+def run_cold(data: dict, env: dict, *, seconds: int, conns: int) -> list:
+    """Each cold page type over its URL list, each round after a ceiling run.
+
+    The server runs without the whole-page layer (bench/ceiling_wsgi.py,
+    BENCH_PAGE_LAYER=off); each wrk run goes on down the list where the last
+    stopped, so no page repeats until the list is done.
+    """
+    rows = []
+    with gunicorn({**env, "BENCH_PAGE_LAYER": "off"}, app="bench.ceiling_wsgi") as (
+        url,
+        _proc,
+    ):
+        ceiling_url = url + "/__ceiling__/django/"
+        say(f"Cold pages (no whole-page cache) on {url} …")
+        run_wrk(ceiling_url, seconds=2, connections=conns)
+        for name in cold.COLD_PAGES:
+            urls = data["urls"].get(name)
+            if not urls:
+                continue
+            say(f"  cold {name} ({len(urls):,} URLs) …")
+            script = Path(tempfile.mkstemp(suffix=".lua")[1])
+            script.write_text(cold.lua_url_list(urls, wrk_threads(conns)))
+            step = max(1, len(urls) // ROUNDS)
+            result, paired = paired_runs(
+                url + "/",
+                ceiling_url,
+                seconds=seconds,
+                connections=conns,
+                script=script,
+                round_args=lambda number, step=step: [str(number * step)],
+            )
+            script.unlink()
+            rows.append((name, result, paired))
+    return rows
+
+
+def say_cold(data: dict, rows: list) -> None:
+    if not rows:
+        return
+    say()
+    say(
+        "Search query list (hits among published articles; results in relevance "
+        f"order, broad queries ranked over the newest ~{data['rank_limit']} "
+        "matches, see articles/search.py ranking_cutoff):"
+    )
+    say("  " + ", ".join(f"{word} {hits:,}" for word, hits in data["search"]))
+    say()
+    say(
+        "Cold pages: no whole-page cache, no nginx (header/footer and fragment "
+        f"caches on); best of {ROUNDS} runs, each after its own ceiling run"
+    )
+    widths = [10, 8, 8, 8, 7, 8, 8, 8, 8]
+    say(
+        fmt_row(
+            [
+                "page",
+                "URLs",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "SQL",
+                "ceiling",
+                "ratio",
+            ],
+            widths,
+        )
+    )
+    say("-" * (sum(widths) + 2 * len(widths)))
+    for name, result, paired in rows:
+        say(
+            fmt_row(
+                [
+                    name,
+                    f"{len(data['urls'][name]):,}",
+                    f"{result['rps']:,.0f}",
+                    f"{result['p50']:.1f}",
+                    f"{result['p99']:.1f}",
+                    result["errors"],
+                    data["queries"].get(name, "?"),
+                    f"{paired:,.0f}",
+                    f"{result['rps'] / paired:.0%}",
+                ],
+                widths,
+            )
+        )
+    say()
+    say("Targets (cold)")
+    for name, result, paired in rows:
+        target = cold.TARGETS.get(name)
+        if target is None:
+            continue
+        share = result["rps"] / paired
+        ok = share >= target and not result["errors"]
+        errors = (
+            f", {result['errors']} errors ({result['non_2xx']} non-2xx)"
+            if result["errors"]
+            else ""
+        )
+        say(
+            f"  {'holds ' if ok else 'MISSED'}  cold {name} ≥ {target:.0%} of "
+            f"framework ceiling: {share:.0%}{errors}"
+        )
+
+
+def say_profile(timing: dict | None) -> None:
+    if not timing:
+        return
+    say()
+    say(
+        "Profile: a cold page's time in-process (Django test client, no "
+        "whole-page cache), ms per page"
+    )
+    widths = [10, 6, 8, 14, 14, 14]
+    say(fmt_row(["page", "pages", "total", "SQL", "templates", "Python"], widths))
+    for name, t in timing.items():
+        say(
+            fmt_row(
+                [
+                    name,
+                    t["pages"],
+                    f"{t['total']:.1f}",
+                    *(
+                        f"{t[part]:.1f} ({t[part] / t['total']:.0%})"
+                        for part in ("sql", "templates", "python")
+                    ),
+                ],
+                widths,
+            )
+        )
 
 
 def newsroom_bench(args) -> None:
     """Only the newsroom rows, beside a short framework-ceiling run."""
     run_probe(args.articles)  # loads the archive when missing
-    cache_dir = Path(tempfile.mkdtemp(prefix="digest-bench-cache-"))
-    env = bench_env(
-        EMBEDDED_PGDATA=str(data_dir(args.articles)),
-        VIEW_COUNT_RATE_LIMIT="0",
-        CACHE_URL=f"file://{cache_dir}",
-    )
+    env = server_env(args.articles)
     say(cache_description(env))
+    say(shipped_gunicorn(env))
     with gunicorn(env, app="bench.ceiling_wsgi") as (url, _proc):
         ceiling_url = url + "/__ceiling__/django/"
         run_wrk(ceiling_url, seconds=3, connections=args.connections)
         ceiling = run_wrk(ceiling_url, seconds=5, connections=args.connections)
         results = run_newsroom(url, env, args.connections)
-    shutil.rmtree(cache_dir, ignore_errors=True)
     say(f"framework ceiling: {ceiling['rps']:,.0f} req/s")
     say_newsroom(results, ceiling["rps"])
 
@@ -875,12 +1118,23 @@ def main() -> int:
     parser.add_argument(
         "--newsroom-only", action="store_true", help="only the newsroom rows"
     )
+    parser.add_argument(
+        "--cold-only", action="store_true", help="only the cold page rows"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also split a cold page's time into SQL, templates and Python",
+    )
     args = parser.parse_args()
     if args.probe:
-        sys.stdout.write(PROBE_MARK + json.dumps(probe(args.probe)) + "\n")
+        found = probe(args.probe, with_profile=args.profile)
+        sys.stdout.write(PROBE_MARK + json.dumps(found) + "\n")
         return 0
     if args.newsroom_only:
         newsroom_bench(args)
+    elif args.cold_only:
+        cold_bench(args)
     elif not args.growth_only:
         benchmark(args)
     if args.growth or args.growth_only:
