@@ -50,7 +50,7 @@ def archive(readers: int) -> dict:
 
     from accounts.models import User
     from articles.models import Article, Category
-    from articles.views_count import make_token
+    from articles.counting import make_token
 
     rows = list(
         Article.objects.published().newest_first().values_list("pk", "slug", "lead")
