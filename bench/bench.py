@@ -3,22 +3,30 @@
     make bench                                   # 10,000 articles
     .venv/bin/python bench/bench.py --articles 100000
     .venv/bin/python bench/bench.py --growth     # also queries and time at 1,000 / 100,000
+    .venv/bin/python bench/bench.py --cold-only --profile   # cold rows and the profile
 
 Loads N articles with `manage.py load_demo --articles N` into a data dir of its
-own (var/pgbench-pages-N, loaded once), starts gunicorn with production settings
+own (var/pgbench-pages-N, loaded once), starts gunicorn with production settings,
+gunicorn.conf.py as shipped and the default cache (no CACHE_URL; both printed)
 on 127.0.0.1, warms up, then drives each page with wrk (32 connections, five
-runs of ~2 s, each right after a framework-ceiling run; the best of each) and
-prints req/s, p50, p99, errors, SQL queries per page (Django's test client
-in a separate process against the same database, anonymous, cold cache) and the
-ratio to two ceilings measured in the same run:
+runs of ~2 s, each right after a framework-ceiling run; the best of each; every
+request with `Accept-Encoding: gzip, br`) and prints req/s, p50, p99, errors,
+SQL queries per page (Django's test client in a separate process against the
+same database, anonymous, cold cache) and the ratio to two ceilings measured in
+the same run:
 
 - framework: a trivial Django view in the same server, through the whole
-  middleware stack, answering the article page's number of bytes from memory
-  (bench/ceiling_wsgi.py); raw gunicorn (no Django) is printed too;
+  middleware stack, answering a stored copy of the article page compressed as
+  the page cache compresses it (bench/ceiling_wsgi.py); raw gunicorn (no
+  Django) is printed too;
 - static: nginx serving the article page's HTML saved as a file.
 
 The article page also goes through deploy/nginx.conf's micro-cache in front of
-gunicorn. A script, never a test: it prints figures and never fails on speed.
+gunicorn. Then the newsroom rows (bench/newsroom.py) and the cold rows
+(bench/cold.py): each page type over many distinct URLs on a server without
+the whole-page layer, each paired with its own ceiling runs. `--profile` splits
+a cold page's time into SQL, templates and Python. A script, never a test: it
+prints figures and never fails on speed.
 """
 
 import argparse

@@ -49,8 +49,8 @@ def archive(readers: int) -> dict:
     from taggit.models import Tag
 
     from accounts.models import User
-    from articles.models import Article, Category
     from articles.counting import make_token
+    from articles.models import Article, Category
 
     rows = list(
         Article.objects.published().newest_first().values_list("pk", "slug", "lead")
