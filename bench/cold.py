@@ -102,15 +102,13 @@ def search_queries() -> list[tuple[str, int]]:
     return sorted(chosen, key=lambda row: row[1])
 
 
-def cold_urls(queries: list[tuple[str, int]]) -> dict[str, list[str]]:
-    """Many distinct URLs of each cold page type, in a fixed shuffled order."""
+def listing_counts() -> dict[str, dict[str, int]]:
+    """Published articles of each section, tag and author page, by its URL."""
     from django.db.models import Count
     from django.urls import reverse
 
     from articles.models import Article, Category, TaggedArticle
-    from digest.pagination import PER_PAGE
 
-    rng = random.Random(SEED)
     published = Article.objects.published()
     sections = {
         category.get_absolute_url(): published.in_category_tree(category).count()
@@ -128,15 +126,28 @@ def cold_urls(queries: list[tuple[str, int]]) -> dict[str, list[str]]:
         .values("author__username")
         .annotate(n=Count("id"))
     }
+    return {"section": sections, "tag": tags, "author": authors}
+
+
+def cold_urls(queries: list[tuple[str, int]]) -> dict[str, list[str]]:
+    """Many distinct URLs of each cold page type, in a fixed shuffled order."""
+    from django.urls import reverse
+
+    from articles.models import Article
+    from digest.pagination import PER_PAGE
+
+    rng = random.Random(SEED)
+    published = Article.objects.published()
+    counts = listing_counts()
     urls = {
         "article": [
             reverse("articles:detail", args=[slug])
             for slug in published.values_list("slug", flat=True)
         ],
         "home": ["/"],
-        "section": _listing_urls(sections, PER_PAGE),
-        "tag": _listing_urls(tags, PER_PAGE),
-        "author": _listing_urls(authors, PER_PAGE),
+        "section": _listing_urls(counts["section"], PER_PAGE),
+        "tag": _listing_urls(counts["tag"], PER_PAGE),
+        "author": _listing_urls(counts["author"], PER_PAGE),
         "search": ["/search/?q=" + urllib.parse.quote(word) for word, _ in queries],
     }
     for name in ("article", "section", "tag", "author"):

@@ -6,8 +6,8 @@ after it has loaded the archive; prints one line of JSON after NEWSROOM-RESULT.
 Traffic, from a fixed seed: 70% articles, each article's rank (newest first)
 drawn log-uniformly over every published article and followed by its view
 beacon as views.js sends it; 10% home; 10% sections and tags (some on later
-pages); 10% searches for one or two words drawn from at least 1,000 words of
-the archive. 5% of the readers are signed in. Every request says
+pages, never past a listing's last); 10% searches for one or two words drawn
+from at least 1,000 words of the archive. 5% of the readers are signed in. Every request says
 `Accept-Encoding: gzip, br`. One run after a 5-s warm-up, never pre-warmed by
 a crawl; with `--edits` an editor posts the admin change form of a published
 article every 15 s and publishes a new article every 60 s, both through the
@@ -46,11 +46,12 @@ def archive(readers: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
     django.setup()
     from django.test import Client
-    from taggit.models import Tag
 
     from accounts.models import User
     from articles.counting import make_token
-    from articles.models import Article, Category
+    from articles.models import Article
+    from bench.cold import listing_counts
+    from digest.pagination import PER_PAGE
 
     rows = list(
         Article.objects.published().newest_first().values_list("pk", "slug", "lead")
@@ -62,9 +63,15 @@ def archive(readers: int) -> dict:
     for body in bodies[:: max(1, len(rows) // 300)][:300]:
         text = re.sub(r"<[^>]+>", " ", body)
         words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", text))
-    listings = [c.get_absolute_url() for c in Category.objects.all()]
-    listings += [
-        f"/tag/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)[:200]
+    # Sections and tags with their number of pages: no request for a page
+    # past a listing's last (a 404).
+    counts = listing_counts()
+    listings = [
+        (url, math.ceil(n / PER_PAGE))
+        for url, n in [
+            *counts["section"].items(),
+            *sorted(counts["tag"].items(), key=lambda row: -row[1])[:200],
+        ]
     ]
     sessions = []
     for number in range(readers):
@@ -211,8 +218,10 @@ def pick(rng: random.Random, data: dict, log_n: float) -> list[tuple]:
     if roll < 0.8:
         return [("GET", "/", None, {}, True)]
     if roll < 0.9:
-        page = rng.choice(["", "", "", "?page=2", "?page=3"])
-        return [("GET", rng.choice(data["listings"]) + page, None, {}, True)]
+        url, pages = rng.choice(data["listings"])
+        page = min(rng.choice([1, 1, 1, 2, 3]), pages)
+        url += f"?page={page}" if page > 1 else ""
+        return [("GET", url, None, {}, True)]
     q = " ".join(rng.sample(data["words"], rng.choice([1, 1, 2])))
     return [("GET", "/search/?q=" + urllib.parse.quote(q), None, {}, True)]
 
