@@ -181,6 +181,7 @@ def wait_for(url: str, tries: int = 50) -> None:
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+BYTE_UNITS = {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
 
 
 def _ms(text: str) -> float:
@@ -225,8 +226,12 @@ def run_wrk(
     if script_args:
         command += ["--", *script_args]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    transfer = re.search(r"Transfer/sec:\s+([\d.]+)([KMG]?B)", output)
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "bytes_per_second": float(transfer.group(1)) * BYTE_UNITS[transfer.group(2)]
+        if transfer
+        else 0.0,
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
         "errors": 0,
@@ -816,7 +821,7 @@ def say_cold(data: dict, rows: list) -> None:
         "Cold pages: no whole-page cache, no nginx (header/footer and fragment "
         f"caches on); best of {ROUNDS} runs, each after its own ceiling run"
     )
-    widths = [10, 8, 8, 8, 7, 8, 8, 8, 8]
+    widths = [10, 8, 8, 8, 7, 8, 8, 8, 8, 8]
     say(
         fmt_row(
             [
@@ -827,6 +832,7 @@ def say_cold(data: dict, rows: list) -> None:
                 "p99 ms",
                 "errors",
                 "SQL",
+                "KB/req",
                 "ceiling",
                 "ratio",
             ],
@@ -845,6 +851,7 @@ def say_cold(data: dict, rows: list) -> None:
                     f"{result['p99']:.1f}",
                     result["errors"],
                     data["queries"].get(name, "?"),
+                    f"{result['bytes_per_second'] / max(result['rps'], 1) / 1024:.1f}",
                     f"{paired:,.0f}",
                     f"{result['rps'] / paired:.0%}",
                 ],
