@@ -28,6 +28,8 @@ from django.urls import include, path
 
 PAGE_LAYER = "digest.cache.pages.PageCacheMiddleware"
 if os.environ.get("BENCH_PAGE_LAYER") == "off":
+    if PAGE_LAYER not in settings.MIDDLEWARE:  # renamed: the cold rows would lie
+        raise RuntimeError(f"{PAGE_LAYER} is not in MIDDLEWARE: update bench/")
     # Before the WSGI handler is built: it reads MIDDLEWARE once.
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != PAGE_LAYER]
 

@@ -161,6 +161,7 @@ def page_layer_off():
     from django.conf import settings
     from django.test import override_settings
 
+    assert PAGE_LAYER in settings.MIDDLEWARE, f"{PAGE_LAYER} renamed: update bench/"
     with override_settings(
         MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != PAGE_LAYER]
     ):
