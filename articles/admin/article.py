@@ -1,9 +1,7 @@
-"""The editors' admin: articles with workflow buttons and history, categories."""
+"""The articles' admin: lists, the change page with its workflow, bulk actions."""
 
 import re
-from dataclasses import dataclass, replace
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -13,40 +11,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import publishing
-from articles.charts import daily_views_svg
-from articles.models import Article, BodyImage, Category
-from articles.search import SEARCH_CONFIG, refresh_search_vector
-from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
-from articles.tasks import make_featured_image_renditions, refresh_section_search
-from articles.widgets import BodyEditorWidget
-from background.queue import enqueue_on_commit
-from digest.cache import BumpsContentVersion
-from digest.images import (
-    ImageUploadField,
-    make_renditions,
-    rendition_name,
-    rendition_widths,
+from articles.admin.article_form import (
+    DONE,
+    ArticleAdminForm,
+    form_buttons,
+    local_time_text,
 )
+from articles.admin.body_images import BodyImageForm, save_body_image
+from articles.charts import daily_views_svg
+from articles.models import Article, BodyImage
+from articles.search import SEARCH_CONFIG, refresh_search_vector
+from articles.tasks import make_featured_image_renditions
+from background.queue import enqueue_on_commit
+from digest.images import rendition_name, rendition_widths
 from digest.net import client_ip
 
 User = get_user_model()
+
 
 # The exact COUNT(*) of a big unfiltered table is slow in PostgreSQL; the planner's
 # estimate is good enough for "page 3 of about 8,300".
@@ -87,229 +81,6 @@ class StaffAuthorFilter(admin.SimpleListFilter):
         if value and value.isascii() and value.isdigit() and len(value) < 12:
             return queryset.filter(author_id=value)
         return queryset
-
-
-def save_body_image(image: BodyImage, uploaded_by=None) -> BodyImage:
-    """Store an uploaded body image with its renditions, or neither."""
-    if uploaded_by is not None:
-        image.uploaded_by = uploaded_by
-    with transaction.atomic():
-        image.save()
-        if image.has_renditions:
-            make_renditions(image.image)
-    return image
-
-
-class BodyImageForm(forms.ModelForm):
-    image = ImageUploadField(label=_("Image"))
-
-    class Meta:
-        model = BodyImage
-        fields = ["image", "alt_text", "caption"]
-
-
-class ArticleAdminForm(forms.ModelForm):
-    image = ImageUploadField(label=_("Featured image"), required=False)
-
-    # Set by ArticleAdmin.get_form on a per-request subclass.
-    request = None
-    # What was asked for, set by clean() for ArticleAdmin.save_model.
-    action = publishing.Action.UPDATE
-    requested_at = None
-    refusal = ""  # why check_change refused what was asked, for the message
-
-    class Meta:
-        model = Article
-        fields = [
-            "title",
-            "slug",
-            "lead",
-            "body",
-            "category",
-            "tags",
-            "author",
-            "byline",
-            "source_name",
-            "source_url",
-            "image",
-            "image_alt",
-            "image_caption",
-            "seo_title",
-            "seo_description",
-            "status",
-            "published_at",
-            "is_featured",
-        ]
-        widgets = {"body": BodyEditorWidget}
-
-    def clean_tags(self):
-        """Refuse a tag name longer than the tag table takes (else a database error)."""
-        names = self.cleaned_data["tags"]
-        limit = Tag._meta.get_field("name").max_length
-        for name in names:
-            if len(name) > limit:
-                raise ValidationError(
-                    _(
-                        "Each tag may be at most %(limit)s characters; "
-                        "“%(start)s…” has %(length)s."
-                    ),
-                    code="tag_too_long",
-                    params={"limit": limit, "start": name[:30], "length": len(name)},
-                )
-        return names
-
-    @property
-    def media(self):
-        media = super().media
-        # The editor's import map is an inline script: it carries this response's
-        # CSP nonce (reading it puts the nonce in the header). Set on the form, so
-        # every page showing it has it: the change and add pages and
-        # simple_history's revert page, which renders without render_change_form.
-        nonce = getattr(self.request, "csp_nonce", None)
-        return media if nonce is None else Media.from_media(media, nonce=nonce)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.request.user if self.request else None
-        status = self.fields.get("status")
-        if status is not None and user and not publishing.can_publish(user):
-            status.choices = [
-                (value, label)
-                for value, label in status.choices
-                if value in publishing.AUTHOR_STATUSES
-            ]
-        tags = self.fields.get("tags")
-        if tags is not None:
-            tags.widget.attrs["data-tag-suggestions"] = reverse(
-                "admin:articles_article_tag_suggestions"
-            )
-        author = self.fields.get("author")
-        if author is not None:
-            author.queryset = User.objects.filter(is_staff=True).order_by("username")
-            author.required = False
-            author.help_text = _("Leave empty to sign it yourself.")
-
-    def clean(self):
-        """Collect what was asked for; publishing.check_change says if it may be."""
-        cleaned = super().clean()
-        # The state is change_state's to set: never copied onto the article here.
-        status = cleaned.pop("status", None)
-        self.requested_at = cleaned.pop("published_at", None)
-        # Stored, not self.instance: the history revert page's instance is the
-        # old revision.
-        pk = self.instance.pk
-        stored = Article.objects.filter(pk=pk).first() if pk else None
-        self.action = requested_action(
-            self.data,
-            status=status,
-            stored_status=stored.status if stored else Article.Status.DRAFT,
-            at=self.requested_at,
-        )
-        try:
-            publishing.check_change(
-                stored=stored,
-                by=self.request.user,
-                action=self.action,
-                at=self.requested_at,
-            )
-        except PermissionDenied as refusal:
-            self.refusal = str(refusal)
-            raise ValidationError(self.refusal) from None
-        except ValidationError as refusal:
-            on_field = refusal.code == "schedule_past" and "published_at" in self.fields
-            if not on_field:
-                self.refusal = " ".join(refusal.messages)
-            self.add_error("published_at" if on_field else None, refusal)
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()  # the instance now has the submitted fields
-        if self.errors or getattr(self, "action", None) is None:
-            return
-        try:
-            publishing.check_content(article=self.instance, action=self.action)
-        except ValidationError as refusal:
-            self.add_error(None, refusal)
-
-
-# The workflow buttons of the change form by their POST names. Django's "_save"
-# and "_continue" (the Update button) leave it to the status field.
-BUTTONS = {
-    "_publish": publishing.Action.PUBLISH_NOW,
-    "_schedule": publishing.Action.SCHEDULE,
-    "_submit_review": publishing.Action.SUBMIT,
-    "_save_draft": publishing.Action.SAVE_DRAFT,
-    "_unpublish": publishing.Action.UNPUBLISH,
-}
-STATUS_ACTIONS = {
-    Article.Status.DRAFT: publishing.Action.SAVE_DRAFT,
-    Article.Status.REVIEW: publishing.Action.SUBMIT,
-    Article.Status.PUBLISHED: publishing.Action.PUBLISH_NOW,
-}
-# What the message after a change says happened.
-DONE = {
-    publishing.Action.UPDATE: _("“%(title)s” was updated."),
-    publishing.Action.SAVE_DRAFT: _("“%(title)s” was saved as a draft."),
-    publishing.Action.SUBMIT: _("“%(title)s” was submitted for review."),
-    publishing.Action.PUBLISH_NOW: _("“%(title)s” was published."),
-    publishing.Action.SCHEDULE: _("“%(title)s” was scheduled for %(time)s."),
-    publishing.Action.UNPUBLISH: _("“%(title)s” was unpublished; it is a draft."),
-}
-
-
-def requested_action(data, *, status, stored_status, at) -> publishing.Action:
-    """The action the pressed button asks for, or the status field for Update."""
-    for name, action in BUTTONS.items():
-        if name in data:
-            return action
-    if status is None or status == stored_status:
-        return publishing.Action.UPDATE
-    if status == Article.Status.PUBLISHED and at and at > timezone.now():
-        return publishing.Action.SCHEDULE  # Published with a future time
-    return STATUS_ACTIONS[status]
-
-
-@dataclass(frozen=True)
-class Button:
-    name: str
-    label: str
-    primary: bool = False
-
-
-def _when(time) -> str:
-    return date_format(timezone.localtime(time), "DATETIME_FORMAT")
-
-
-def form_buttons(*, user, article: Article | None) -> list[Button]:
-    """The change form's buttons for `user` on `article` (None: a new one).
-
-    The first is the primary action for the article's state and the user's role.
-    """
-    state = article.status if article else Article.Status.DRAFT
-    update = Button("_continue", _("Update"))
-    draft = Button("_save_draft", _("Save draft"))
-    if not publishing.can_publish(user):
-        if state == Article.Status.REVIEW:
-            return [replace(update, primary=True), draft]
-        return [Button("_submit_review", _("Submit for review"), True), draft]
-    if state == Article.Status.PUBLISHED:
-        unpublish = Button("_unpublish", _("Unpublish"))
-        if article.is_public:
-            return [replace(update, primary=True), unpublish]
-        return [
-            replace(update, primary=True),
-            Button("_publish", _("Publish now")),
-            unpublish,
-        ]
-    future = article and article.published_at and article.published_at > timezone.now()
-    schedule = Button(
-        "_schedule",
-        _("Schedule for %s") % _when(article.published_at) if future else _("Schedule"),
-    )
-    publish = Button("_publish", _("Publish"))
-    first, second = (schedule, publish) if future else (publish, schedule)
-    rest = [update, draft] if state == Article.Status.REVIEW else [draft]
-    return [replace(first, primary=True), second, *rest]
 
 
 def thumbnail_url(image) -> str:
@@ -606,7 +377,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _back_to_form(self, request, obj):
         """Say what the button did and show the article's form again."""
         action = getattr(obj, "_admin_action", publishing.Action.UPDATE)
-        text = DONE[action] % {"title": obj.title, "time": _when(obj.published_at)}
+        text = DONE[action] % {
+            "title": obj.title,
+            "time": local_time_text(obj.published_at),
+        }
         self.message_user(request, text, messages.SUCCESS)
         url = reverse("admin:articles_article_change", args=[obj.pk])
         preserved = {"preserved_filters": self.get_preserved_filters(request)}
@@ -720,134 +494,3 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ngettext("Featured %d article.", "Featured %d articles.", count) % count,
             messages.SUCCESS,
         )
-
-
-@admin.register(Category)
-class CategoryAdmin(BumpsContentVersion, admin.ModelAdmin):
-    list_display = [
-        "name",
-        "slug",
-        "parent",
-        "position",
-        "show_in_menu",
-        "is_highlighted",
-    ]
-    list_editable = ["position", "show_in_menu"]
-    list_select_related = ["parent"]
-    list_filter = ["parent", "show_in_menu", "is_highlighted"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = [
-        "name",
-        "slug",
-        "parent",
-        "position",
-        "description",
-        "show_in_menu",
-        "is_highlighted",
-    ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"name", "parent"} & set(form.changed_data):
-            # Articles are searchable by their section's (and its parent's) name:
-            # the worker recomputes the vectors of every article under it.
-            enqueue_on_commit(refresh_section_search, category_id=obj.pk)
-
-
-@admin.register(BodyImage)
-class BodyImageAdmin(admin.ModelAdmin):
-    """Images for article bodies: whoever writes articles may upload and browse
-    them; changing or deleting one (it may be in published bodies) is for
-    editors who may edit any article."""
-
-    form = BodyImageForm
-    list_display = ["preview", "alt_text", "caption", "uploaded_by", "uploaded_at"]
-    list_select_related = ["uploaded_by"]
-    search_fields = ["alt_text", "caption"]
-    readonly_fields = ["preview", "uploaded_by", "uploaded_at"]
-
-    def _writes_articles(self, request) -> bool:
-        user = request.user
-        return user.has_perm("articles.add_article") or user.has_perm(
-            "articles.change_article"
-        )
-
-    def has_module_permission(self, request):
-        return self._writes_articles(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._writes_articles(request)
-
-    def has_add_permission(self, request):
-        return self._writes_articles(request)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(publishing.EDIT_ANY_PERM)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(publishing.EDIT_ANY_PERM)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else []  # nothing to show before upload
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        return format_html(
-            '<img src="{}" alt="" class="article-thumb">',
-            obj.thumbnail_url(),
-        )
-
-    def save_model(self, request, obj, form, change):
-        save_body_image(obj, None if change else request.user)
-
-
-class TagAdminForm(forms.ModelForm):
-    # taggit's field takes Unicode slugs; the tag route takes ASCII (articles.tags).
-    slug = forms.SlugField(
-        label=_("slug"),
-        max_length=SLUG_MAX,
-        required=False,
-        help_text=_(
-            "Letters a-z, digits, hyphens and underscores. "
-            "Leave empty to make one from the name."
-        ),
-    )
-
-    class Meta:
-        model = Tag
-        fields = ["name", "slug"]
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        name = self.cleaned_data.get("name")
-        if slug or not name:
-            return slug
-        base = tag_slug(name)
-        taken = Tag.objects.exclude(pk=self.instance.pk).filter(slug__startswith=base)
-        return unique_tag_slug(name, set(taken.values_list("slug", flat=True)))
-
-
-# taggit's own admin, so renaming or deleting a tag shows on the site at once.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(BumpsContentVersion, TaggitTagAdmin):
-    form = TagAdminForm
-
-    # taggit's "Merge selected tags" moves only taggit's generic tagged items,
-    # never TaggedArticle rows, and makes its new tag with taggit's Unicode slug:
-    # for articles it would do nothing but fail. Not offered.
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("render_tag_form", None)
-        return actions
-
-    def merge_tags_view(self, request):
-        raise Http404("Merging tags is not available")
