@@ -1,7 +1,6 @@
 """The search page: full-text results, highlights, a category filter, "Did you mean"."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from articles.search import (
 )
 from articles.search import suggest as suggest_spelling
 from digest.cache import cacheable_page, shows
+from digest.pagination import paginate
 
 PER_PAGE = 10
 
@@ -35,7 +35,11 @@ class SearchForm(forms.Form):
 # unpublished or edited leaves at once (its card is declared).
 @cacheable_page("search")
 def search(request):
-    """Show the articles matching ?q=, optionally within ?category= and its children."""
+    """Show the articles matching ?q=, optionally within ?category= and its children.
+
+    Results are ranked (relevance and recency), PER_PAGE a page; `?page=` follows
+    digest.pagination, and the page links keep ?q= and ?category=.
+    """
     form = SearchForm(request.GET)
     form.is_valid()  # every field is optional; a bad one is left out of cleaned_data
     query = form.cleaned_data.get("q", "")
@@ -48,8 +52,9 @@ def search(request):
     page_obj = None
     suggestion = None
     if query:
-        page_obj = Paginator(search_articles(query, category), PER_PAGE).get_page(
-            request.GET.get("page")
+        # The site's one policy: a bad or out-of-range ?page= is a 404.
+        page_obj = paginate(
+            request, search_articles(query, category), per_page=PER_PAGE
         )
         for article in page_obj.object_list:
             shows(f"article:{article.pk}")

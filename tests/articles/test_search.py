@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -185,12 +186,11 @@ def test_nul_bytes_are_dropped_from_the_query(client):
     assert response.context["query"] == "harb our"
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "9" * 5000, "1.5", ""])
-def test_bad_page_numbers_give_a_normal_page(client, page):
-    ArticleFactory.create_batch(12, title="Ferry timetable")
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "4", "9" * 5000, "1.5", ""])
+def test_bad_or_out_of_range_page_is_404_as_on_every_listing(client, page):
+    ArticleFactory.create_batch(23, title="Ferry timetable")  # three pages
     response = client.get(SEARCH_URL, {"q": "ferry", "page": page})
-    assert response.status_code == 200
-    assert "/articles/" in response.content.decode()
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("category", ["missing", "../../etc", "x" * 500, "ünïcode"])
@@ -201,15 +201,43 @@ def test_unknown_category_is_ignored(client, category):
     assert "/articles/ferry/" in response.content.decode()
 
 
-def test_results_are_paginated_and_keep_the_query(client):
-    ArticleFactory.create_batch(23, title="Ferry timetable")
+def result_titles(response) -> list[str]:
+    html = response.content.decode()
+    titles = re.findall(r'class="search-result__title"><a [^>]*>(.*?)</a>', html)
+    return [re.sub(r"</?mark>", "", title) for title in titles]
+
+
+def test_results_are_paginated_in_relevance_order(client):
+    now = timezone.now()
+    for index in range(23):  # newest ranks first among equal texts
+        ArticleFactory(
+            title=f"Ferry timetable {index:02}",
+            published_at=now - timedelta(days=index + 1),
+        )
     first = client.get(SEARCH_URL, {"q": "ferry"})
-    html = first.content.decode()
-    assert "23 results" in html
-    assert html.count('class="search-result"') == 10
-    assert "?q=ferry&amp;page=2" in html
+    assert "23 results" in first.content.decode()
+    assert result_titles(first) == [f"Ferry timetable {i:02}" for i in range(10)]
+    second = client.get(SEARCH_URL, {"q": "ferry", "page": 2})
+    assert second.status_code == 200
+    assert result_titles(second) == [f"Ferry timetable {i:02}" for i in range(10, 20)]
     last = client.get(SEARCH_URL, {"q": "ferry", "page": 3})
-    assert last.content.decode().count('class="search-result"') == 3
+    assert result_titles(last) == [f"Ferry timetable {i:02}" for i in range(20, 23)]
+
+
+def test_page_links_keep_the_query_and_the_section(client):
+    section = CategoryFactory(slug="transport")
+    ArticleFactory.create_batch(23, title="Ferry timetable", category=section)
+    page = client.get(
+        SEARCH_URL, {"q": "ferry timetable", "category": "transport", "page": 2}
+    ).content.decode()
+    nav = page.split('<nav class="pagination"', 1)[1].split("</nav>", 1)[0]
+    assert (
+        'rel="prev" href="?q=ferry+timetable&amp;category=transport&amp;page=1"' in nav
+    )
+    assert (
+        'rel="next" href="?q=ferry+timetable&amp;category=transport&amp;page=3"' in nav
+    )
+    assert '<span aria-current="page">2</span>' in nav
 
 
 def test_search_page_is_noindex(client):

@@ -1,11 +1,14 @@
 """Every field a reader or an editor fills, filled with the XSS corpus: nothing runs."""
 
+import math
 from urllib.parse import quote
 
 import pytest
 from django.test import Client
 
 from accounts.models import User
+from articles.search import search_articles
+from articles.views_search import PER_PAGE as SEARCH_PER_PAGE
 from tests.factories import ArticleFactory, CategoryFactory, PageFactory, UserFactory
 from tests.security.xss import executable_parts, payloads
 
@@ -218,7 +221,8 @@ def test_search_highlights_never_run_script():
         )
     client = Client()
     for query in ["harbour", "harbour script alert", "img onerror alert", "javascript"]:
-        for page in (1, 2, 3):
+        pages = math.ceil(search_articles(query).count() / SEARCH_PER_PAGE)
+        for page in range(1, min(pages, 3) + 1):  # past the last page is a 404
             document = assert_clean(client, f"/search/?q={quote(query)}&page={page}")
     assert "<mark>" in assert_clean(client, "/search/?q=harbour")
     assert document
