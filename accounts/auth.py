@@ -1,18 +1,11 @@
-"""The sign-in backend that takes the user loaded with the session."""
+"""The sign-in backend: Django's model backend, telling deactivated accounts apart."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.sessions import take_loaded_user
 
-
-class SessionUserBackend(ModelBackend):
-    """Django's model backend, taking the user loaded with the session.
-
-    accounts.sessions joins the user into the session query; this returns that
-    row instead of querying for it again. A session loaded without it (another
-    engine, a user id that does not match) falls back to the usual query.
-    """
+class AccountBackend(ModelBackend):
+    """Django's model backend, with the sign-in form's view of deactivated accounts."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """Check the password of active and deactivated accounts alike.
@@ -33,9 +26,3 @@ class SessionUserBackend(ModelBackend):
             model().set_password(password)  # as long as a wrong password takes
             return None
         return user if user.check_password(password) else None
-
-    def get_user(self, user_id):
-        user = take_loaded_user(user_id)
-        if user is None:
-            return super().get_user(user_id)
-        return user if self.user_can_authenticate(user) else None

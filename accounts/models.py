@@ -1,11 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.sessions import SessionStore
 from articles.models import Article
 from digest.timezones import validate_time_zone
 
@@ -150,26 +148,3 @@ class CategoryFollow(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.category}"
-
-
-class Session(AbstractBaseSession):
-    """A browser's session, as Django stores it, plus the user signed in on it.
-
-    The user column lets a signed-in request load its session and its user in
-    one query (accounts.sessions), and deleting a user ends their sessions.
-    """
-
-    user = models.ForeignKey(
-        User,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sessions",
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        db_table = "accounts_session"
-
-    @classmethod
-    def get_session_store_class(cls):
-        return SessionStore

@@ -129,7 +129,7 @@ def confirm(request, token):
             request, "accounts/link_invalid.html", {"reason": "used"}, status=400
         )
     # The link proves the reader owns the address and works once: it signs them in.
-    login(request, user, backend="accounts.auth.SessionUserBackend")
+    login(request, user, backend="accounts.auth.AccountBackend")
     messages.success(request, _("Your email address is confirmed. You are signed in."))
     return redirect("home")
 

@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "digest.admin_apps.DigestAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    # For `manage.py clearsessions`; the sessions are accounts.models.Session.
+    # Sessions (SESSION_ENGINE below) and `manage.py clearsessions`.
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
@@ -280,8 +280,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account or address is refused before any password check.
     "axes.backends.AxesStandaloneBackend",
-    # Django's model backend, with the user read in the session's query.
-    "accounts.auth.SessionUserBackend",
+    # Django's model backend; the sign-in form can tell a deactivated account.
+    "accounts.auth.AccountBackend",
 ]
 # Two-factor sign-in (django-otp): on, the admin refuses staff who have not
 # confirmed an authenticator app and entered its code (digest/admin_site.py).
@@ -327,8 +327,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions that load the signed-in user in the same query.
-SESSION_ENGINE = "accounts.sessions"
+# Django's cached_db sessions (in the database, read through the default cache: the
+# shared file cache, or Redis with CACHE_URL=redis://): a signed-in page reads its
+# session from the cache and its user with one query. digest/sessions.py only
+# refuses forged keys. README "Caching and performance" has the figures.
+SESSION_ENGINE = "digest.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

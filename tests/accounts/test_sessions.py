@@ -1,20 +1,29 @@
-"""Sessions (accounts/sessions.py): a signed-in request reads its session and
-its user in one query, and every check Django makes on that user still holds."""
+"""Sessions (Django's cached_db engine, digest/sessions.py): a signed-in page costs
+at most one query for its session and user, and every check Django makes on that
+user holds."""
 
+import http.client
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Session, User
-from accounts.sessions import SessionStore
+from accounts.models import User
 from tests.accounts.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.digest import servers
+from tests.digest.test_page_cache_processes import cache_url  # noqa: F401 (fixture)
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +39,27 @@ def signed_in(username: str = "reader") -> Client:
     return client
 
 
-def test_signing_in_stores_whose_session_it_is(reader):
-    client = signed_in()
-    session = Session.objects.get(session_key=client.cookies["sessionid"].value)
-    assert session.user == reader
-    assert session.get_decoded()[SESSION_KEY] == str(reader.pk)
+def session_and_user_queries(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"django_session"' in q["sql"] or '"accounts_user"' in q["sql"]
+    ]
 
 
-def test_signed_in_page_reads_session_and_user_in_one_query(reader):
+@pytest.mark.parametrize("path", ["/accounts/history/", "article"])
+def test_signed_in_page_costs_one_query_for_its_session_and_user(reader, path):
     client = signed_in()
+    if path == "article":
+        path = ArticleFactory().get_absolute_url()
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/accounts/history/")
+        response = client.get(path)
     assert response.status_code == 200
-    assert reader.username in response.text or reader.public_name in response.text
-    first = queries.captured_queries[0]["sql"]
-    assert '"accounts_session"' in first and '"accounts_user"' in first
-    assert not any(
-        'FROM "accounts_user"' in q["sql"] for q in queries.captured_queries[1:]
-    )
+    assert reader.public_name in response.text
+    # The session comes from the cache; only the user is read.
+    found = session_and_user_queries(queries)
+    assert len(found) == 1 and '"django_session"' not in found[0]
 
 
 def test_deactivated_reader_is_signed_out_at_their_next_request(reader):
@@ -66,10 +78,10 @@ def test_password_changed_elsewhere_signs_this_browser_out(reader):
     assert client.get(PROFILE).status_code == 302
 
 
-def test_deleting_a_user_ends_their_sessions(reader):
+def test_deleting_a_user_signs_them_out(reader):
     client = signed_in()
+    assert client.get(PROFILE).status_code == 200
     reader.delete()
-    assert not Session.objects.exists()
     assert client.get(PROFILE).status_code == 302
 
 
@@ -83,34 +95,12 @@ def test_signing_out_ends_the_session_on_the_server(reader):
     assert replay.get(PROFILE).status_code == 302
 
 
-def test_each_reader_gets_their_own_user_on_one_thread(reader):
-    """The user read with one request's session never leaks into the next."""
-    other = UserFactory(username="other", display_name="Other Reader")
+def test_each_reader_gets_their_own_user(reader):
+    UserFactory(username="other", display_name="Other Reader")
     first, second = signed_in(), signed_in("other")
     for _ in range(2):
         assert "Other Reader" not in first.get(PROFILE).text
         assert "Other Reader" in second.get(PROFILE).text
-    assert other.pk != reader.pk
-
-
-def test_session_from_before_this_engine_stays_signed_in(reader):
-    """Sessions copied from Django's own table (migration 0003): no user id on
-    the row, and Django's own backend named in the data."""
-    data = {
-        SESSION_KEY: str(reader.pk),
-        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-        HASH_SESSION_KEY: reader.get_session_auth_hash(),
-    }
-    old = Session.objects.create(
-        session_key="oldsession0123456789abcdefghijkl",
-        session_data=SessionStore().encode(data),
-        expire_date=timezone.now() + timedelta(days=1),
-    )
-    client = Client()
-    client.cookies["sessionid"] = old.session_key
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(PROFILE).status_code == 200
-    assert any('FROM "accounts_user"' in q["sql"] for q in queries.captured_queries)
 
 
 def test_clearsessions_removes_expired_sessions_only(reader):
@@ -142,3 +132,89 @@ def test_forged_session_cookie_is_a_signed_out_reader(reader, cookie):
     response = client.get(PROFILE)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def fetch(url: str, headers: dict) -> tuple[int, str, str]:
+    """GET `url` on a new connection, redirects not followed."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    try:
+        conn.request("GET", parts.path, headers=headers)
+        response = conn.getresponse()
+        return (
+            response.status,
+            response.getheader("Location", ""),
+            response.read().decode(),
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_in_one_process_signs_out_in_every_worker(cache_url):  # noqa: F811
+    """Two gunicorn workers share the session's cache with this process."""
+    reader = UserFactory(username="reader")
+    client = Client()
+    client.force_login(reader)
+    db = connection.settings_dict
+    env = {
+        "DATABASE_URL": f"postgresql://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
+        + (f"&port={db['PORT']}" if db.get("PORT") else ""),
+        "DATABASE_POOL": "false",
+        "CACHE_URL": cache_url,
+        "WEB_CONCURRENCY": "2",
+    }
+    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    assert cache_url.startswith(("file://", "redis://"))
+    with servers.gunicorn(env) as (base, _process):
+        assert servers.wait_for(base + "/healthz", 200)[0] == 200
+        for _ in range(6):  # new connections: both workers answer some
+            status, _location, text = fetch(base + PROFILE, cookie)
+            assert status == 200 and reader.public_name in text
+        client.post("/accounts/logout/")
+        for _ in range(6):
+            status, location, _text = fetch(base + PROFILE, cookie)
+            assert status == 302 and location.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_signed_in_before_the_move_to_cached_db_stay_signed_in():
+    """Migration accounts 0009 moves live sessions out of accounts_session."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0008_roles_redirects")])
+    try:
+        reader = UserFactory(username="reader")
+        store = SessionStore()
+        with connection.cursor() as cursor:
+            for key, backend, expires in [
+                ("live" * 8, "accounts.auth.SessionUserBackend", timedelta(days=1)),
+                (
+                    "old0" * 8,
+                    "django.contrib.auth.backends.ModelBackend",
+                    timedelta(days=1),
+                ),
+                ("gone" * 8, "accounts.auth.SessionUserBackend", -timedelta(days=1)),
+            ]:
+                data = {
+                    SESSION_KEY: str(reader.pk),
+                    BACKEND_SESSION_KEY: backend,
+                    HASH_SESSION_KEY: reader.get_session_auth_hash(),
+                }
+                cursor.execute(
+                    "INSERT INTO accounts_session"
+                    " (session_key, session_data, expire_date, user_id)"
+                    " VALUES (%s, %s, %s, %s)",
+                    [key, store.encode(data), timezone.now() + expires, reader.pk],
+                )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    cache.clear()
+    assert sorted(Session.objects.values_list("session_key", flat=True)) == [
+        "live" * 8,
+        "old0" * 8,
+    ]
+    for key in ["live" * 8, "old0" * 8]:
+        browser = Client()
+        browser.cookies[settings.SESSION_COOKIE_NAME] = key
+        assert reader.public_name in browser.get(PROFILE).text

@@ -329,9 +329,9 @@ def test_signed_in_reader_reopening_an_article_costs_one_query(client, site):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/articles/ferry-berth/")
     assert "Harbour council approves the ferry berth" in response.text
-    # Their session, with their user joined in (accounts/sessions.py).
+    # Their user: the session comes from the cache (SESSION_ENGINE cached_db).
     assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == [
-        '"accounts_session"'
+        '"accounts_user"'
     ]
 
 

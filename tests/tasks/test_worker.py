@@ -6,12 +6,12 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import Session
 from background.mail import send_email
 from background.models import SentEmail, Worker
 from tests.factories import UserFactory, role_group
