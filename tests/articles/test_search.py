@@ -238,6 +238,9 @@ def test_page_links_keep_the_query_and_the_section(client):
         'rel="next" href="?q=ferry+timetable&amp;category=transport&amp;page=3"' in nav
     )
     assert '<span aria-current="page">2</span>' in nav
+    # Results run by relevance, not date: the links say Previous and Next.
+    assert "← Previous</a>" in nav and "Next →</a>" in nav
+    assert "Newer" not in nav and "Older" not in nav
 
 
 def test_search_page_is_noindex(client):
