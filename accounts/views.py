@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -57,17 +58,37 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in. `?save=<id>` is a card's Save link followed without JavaScript:
+    signing in saves that article too and returns to it (unless `next` says where)."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
+
+    @cached_property
+    def article_to_save(self) -> Article | None:
+        value = self.request.POST.get("save") or self.request.GET.get("save") or ""
+        if not value.isdigit():
+            return None
+        return Article.objects.published().filter(pk=int(value)).first()
+
+    def get_default_redirect_url(self):
+        if self.article_to_save is not None:
+            return self.article_to_save.get_absolute_url()
+        return super().get_default_redirect_url()
 
     def form_valid(self, form):
         response = super().form_valid(form)
         # Unchecked "Remember me": the session cookie ends with the browser.
         self.request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
+        if self.article_to_save is not None:
+            saved_articles.merge_saved(
+                user=form.get_user(), article_ids=[self.article_to_save.pk]
+            )
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["save"] = self.article_to_save.pk if self.article_to_save else ""
         form = context["form"]
         context["unconfirmed"] = form.is_bound and form.has_error(
             NON_FIELD_ERRORS, "unconfirmed"

@@ -67,18 +67,55 @@ def clean_html(value) -> str:
     return mark_safe(sanitize.clean_html(str(value or "")))
 
 
-@register.simple_tag
-def article_image(article, sizes="100vw", eager=False, css_class="card__img"):
-    """The featured image of `article`, responsive; eager only on the first screen.
+# Where each kind of image sits, as site.css lays it out: the `sizes` the browser
+# picks from (CSS px at each viewport, measured from 360 to 1920 px wide), the
+# rendition widths worth offering there (1x to 3x screens), and whether CSS fixes the
+# box (a card's picture: aspect-ratio), so the <img> needs no width and height.
+IMAGE_LAYOUTS = {
+    # The front page's lead story: 2/3 of the container beside the side column.
+    "hero": (
+        "(min-width: 1240px) 768px, (min-width: 1025px) 62vw, 100vw",
+        "800,1200,1600",
+        True,
+    ),
+    # The article's own picture: the main column beside the 20rem side column.
+    "article": (
+        "(min-width: 1240px) 824px, (min-width: 1025px) 66vw, 100vw",
+        "800,1200,1600",
+        False,
+    ),
+    # The two stories under the lead (.grid--2 of 15rem columns).
+    "featured": ("(min-width: 540px) 370px, 100vw", "400,800,1200", True),
+    # A card in a grid of 14-16rem columns, the whole width on phones.
+    "card": ("(max-width: 600px) 100vw, 400px", "400,800,1200", True),
+    # A grid card that phones show as a row with a 7rem thumbnail (site.css, 600px).
+    "row": ("(max-width: 600px) 112px, 400px", "400,800", True),
+    # "You Might Also Like" in the article's main column (.grid--3).
+    "related": (
+        "(min-width: 1240px) 256px, (min-width: 563px) 400px, 100vw",
+        "400,800,1200",
+        True,
+    ),
+    # A list card's 6.5rem thumbnail.
+    "thumb": ("104px", "400", True),
+}
 
-    The WebP/JPEG renditions through `{% picture %}`.
+
+@register.simple_tag
+def article_image(article, layout="card", eager=False, css_class=""):
+    """The featured image of `article` sized for `layout`; eager only on the first screen.
+
+    The WebP renditions (one JPEG fallback) through `{% picture %}`.
     """
     if not article.image:
         return ""
+    sizes, widths, boxed = IMAGE_LAYOUTS[layout]
     return picture(
         article.image,
         alt=article.image_alt,
         sizes=sizes,
+        widths=widths,
+        dimensions=not boxed,
         loading="eager" if eager else "lazy",
         **{"class": css_class},
     )

@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SavedArticle
+from tests.accounts.conftest import PASSWORD
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,10 +193,45 @@ def test_save_button_carries_no_per_reader_state(rf, reader):
 
     assert f'data-article-id="{article.pk}"' in html
     assert "csrfmiddlewaretoken" not in html
-    assert 'aria-pressed="false"' in html
-    assert f'href="/accounts/login/?next={article.get_absolute_url()}' in html.replace(
-        "%2F", "/"
+    # A link to sign in until accounts.js makes it a toggle (role, aria-pressed).
+    assert "aria-pressed" not in html
+    assert f'href="/accounts/login/?save={article.pk}"' in html
+
+
+def test_without_javascript_save_signs_in_saves_and_returns_to_the_article(reader):
+    article = ArticleFactory(title="Harbour tolls")
+    browser = Client()
+    save_link = f"/accounts/login/?save={article.pk}"
+
+    form = browser.get(save_link).content.decode()
+    assert f'name="save" value="{article.pk}"' in form
+    response = browser.post(
+        save_link,
+        {"username": "reader", "password": PASSWORD, "save": article.pk},
     )
+
+    assert response.status_code == 302
+    assert response.url == article.get_absolute_url()
+    assert SavedArticle.objects.filter(user=reader, article=article).exists()
+    # Saving again (the link followed twice) keeps it saved.
+    Client().post(
+        save_link, {"username": "reader", "password": PASSWORD, "save": article.pk}
+    )
+    assert SavedArticle.objects.filter(user=reader, article=article).count() == 1
+
+
+def test_save_on_sign_in_ignores_what_is_not_a_published_article(reader):
+    draft = ArticleFactory(draft=True)
+    browser = Client()
+
+    response = browser.post(
+        "/accounts/login/",
+        {"username": "reader", "password": PASSWORD, "save": draft.pk},
+    )
+
+    assert response.url == "/"
+    assert not SavedArticle.objects.filter(user=reader).exists()
+    assert browser.get("/accounts/login/?save=x").status_code == 200
 
 
 def test_article_page_has_a_save_button_without_a_csrf_token(client):

@@ -73,6 +73,8 @@
   function render() {
     document.querySelectorAll("[data-article-id].save-button").forEach(function (button) {
       var saved = state.ids.has(Number(button.dataset.articleId));
+      // The page has it as a link to sign in; with this script it is a toggle.
+      button.setAttribute("role", "button");
       button.setAttribute("aria-pressed", saved ? "true" : "false");
       button.classList.toggle("is-saved", saved);
       button.textContent = saved
