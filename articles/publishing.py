@@ -15,10 +15,16 @@ It holds the rules, on the server, whatever the admin shows:
   unless an editor named another).
 
 It locks the stored row, and once the change is committed runs each follow-up once
-(`articles.caching.article_changed`).
+(`articles.caching.article_changed`, then the audit log). Inside `bulk_changes()`
+(an import of thousands of articles) the follow-ups are gathered instead: leaving
+it refreshes every page once and writes the audit entries in batches.
 """
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -33,8 +39,9 @@ from articles.caching import ArticleSnapshot, article_changed, snapshot
 from articles.checks import blocking, check_article
 from articles.models import Article
 from digest.audit import Action as Audit
-from digest.audit import record_audit
-from digest.models import SiteSettings
+from digest.audit import audit_entry, record_audits
+from digest.cache import bump_content_version
+from digest.models import AuditEntry, SiteSettings
 from digest.redirects import redirect_to_object
 
 PUBLISH_PERM = "articles.publish_article"
@@ -186,7 +193,7 @@ def change_state(
         article.delete()
         entry = _audit_entry(action=audit, by=by, article=gone, ip=ip)
         transaction.on_commit(
-            lambda: _follow_up(before=before, after=None, audit_entry=entry)
+            lambda: _follow_up(before=before, after=None, audit=entry)
         )
         return article
     if not can_publish(by):  # only publishers set the time
@@ -198,21 +205,39 @@ def change_state(
     _keep_what_by_may_not_change(article=article, stored=stored, by=by)
     article._history_user = by
     article._change_reason = REASONS[action]
-    article.save()
+    _save_with_revision(article, new=stored is None)
     if stored is not None and stored.status == Article.Status.PUBLISHED:
         _record_slug_change(article=article, old_slug=stored.slug)
     entry = _audit_entry(action=audit, by=by, article=article, ip=ip)
-    transaction.on_commit(
-        lambda: _follow_up(before=before, after=article, audit_entry=entry)
-    )
+    transaction.on_commit(lambda: _follow_up(before=before, after=article, audit=entry))
     return article
+
+
+def _save_with_revision(article: Article, *, new: bool) -> None:
+    """Save `article`; its revision now, or in a batch inside bulk_changes()."""
+    bulk = _bulk.get()
+    if bulk is None:
+        article.save()
+        return
+    article.skip_history_when_saving = True
+    try:
+        article.save()
+    finally:
+        del article.skip_history_when_saving
+    bulk.revisions.append((copy.copy(article), new))
 
 
 def check_content(*, article: Article, action: Action | str) -> None:
     """Refuse publishing `article` while a check the site settings require fails."""
     if Action(action) not in {Action.PUBLISH_NOW, Action.SCHEDULE}:
         return
-    required = SiteSettings.load().required_checks
+    bulk = _bulk.get()
+    if bulk is None:
+        required = SiteSettings.load().required_checks
+    else:  # one read for the whole block
+        if bulk.required_checks is None:
+            bulk.required_checks = SiteSettings.load().required_checks
+        required = bulk.required_checks
     refused = blocking(check_article(article, required=required))
     if refused:
         raise ValidationError(
@@ -255,13 +280,84 @@ def _audit_entry(
     }
 
 
+@dataclass
+class _Bulk:
+    """What a bulk_changes() block has gathered."""
+
+    entries: list[AuditEntry] = field(default_factory=list)
+    required_checks: list[str] | None = None  # the site settings', read once
+    # The revisions of articles saved, as (article as saved, whether it was new).
+    revisions: list[tuple[Article, bool]] = field(default_factory=list)
+
+
+_bulk: ContextVar[_Bulk | None] = ContextVar("articles_bulk", default=None)
+BULK_AUDIT_BATCH = 500
+
+
+@contextmanager
+def bulk_changes() -> Iterator[None]:
+    """Many changes as one site-wide change (imports): no per-article follow-ups.
+
+    Changes made inside still go through `change_state` with all its rules; only
+    the bookkeeping is batched: no cache version is bumped per article (leaving
+    the block refreshes every page once, as any site-wide change does), the audit
+    entries are written BULK_AUDIT_BATCH at a time, and the revisions (history)
+    when the caller calls `write_revisions()` inside its transaction (or
+    `drop_revisions()` when that transaction failed); what is left is written on
+    leaving the block.
+    """
+    bulk = _Bulk()
+    token = _bulk.set(bulk)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+        _write_revisions(bulk)
+        record_audits(bulk.entries)
+        bump_content_version()
+
+
+def write_revisions() -> None:
+    """Write the revisions gathered in this bulk_changes() block, in two statements.
+
+    Call it inside the transaction that saved the articles (the importer does at
+    the end of each batch), so a revision is kept exactly when its change is.
+    """
+    bulk = _bulk.get()
+    if bulk is not None:
+        _write_revisions(bulk)
+
+
+def drop_revisions() -> None:
+    """Forget the revisions gathered since the last write: their transaction failed."""
+    bulk = _bulk.get()
+    if bulk is not None:
+        bulk.revisions.clear()
+
+
+def _write_revisions(bulk: _Bulk) -> None:
+    for new in (True, False):
+        articles = [article for article, was_new in bulk.revisions if was_new is new]
+        if articles:
+            Article.history.bulk_history_create(articles, update=not new)
+    bulk.revisions.clear()
+
+
 def _follow_up(
-    *, before: ArticleSnapshot | None, after: Article | None, audit_entry: dict | None
+    *, before: ArticleSnapshot | None, after: Article | None, audit: dict | None
 ) -> None:
     """Run once a change is committed: caches and pages, then the audit log."""
-    article_changed(before=before, after=after)
-    if audit_entry is not None:
-        record_audit(**audit_entry)
+    bulk = _bulk.get()
+    if bulk is None:
+        article_changed(before=before, after=after)
+        if audit is not None:
+            audit_entry(**audit).save()
+        return
+    if audit is not None:
+        bulk.entries.append(audit_entry(**audit))
+    if len(bulk.entries) >= BULK_AUDIT_BATCH:
+        record_audits(bulk.entries)
+        bulk.entries.clear()
 
 
 def save_article(*, article: Article, by: User) -> Article:

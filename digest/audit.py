@@ -15,7 +15,7 @@ from digest.net import client_ip
 Action = AuditEntry.Action
 
 
-def record_audit(
+def audit_entry(
     *,
     action: str,
     actor,
@@ -24,13 +24,13 @@ def record_audit(
     ip: str | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    """Record that `actor` did `action` to `target`, from `request`'s address or `ip`."""
+    """The entry saying `actor` did `action` to `target`, not yet saved."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     if request is not None:
         ip = client_ip(request)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         action=action,
         actor=actor if is_person else None,
         actor_name=(str(actor.get_username()) if is_person else "")[:150],
@@ -42,3 +42,30 @@ def record_audit(
         ip=ip or None,
         detail=detail[:500],
     )
+
+
+def record_audit(
+    *,
+    action: str,
+    actor,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    ip: str | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Record that `actor` did `action` to `target`, from `request`'s address or `ip`."""
+    entry = audit_entry(
+        action=action,
+        actor=actor,
+        target=target,
+        request=request,
+        ip=ip,
+        detail=detail,
+    )
+    entry.save()
+    return entry
+
+
+def record_audits(entries: list[AuditEntry]) -> None:
+    """Save entries made by `audit_entry` in one statement (bulk work: imports)."""
+    AuditEntry.objects.bulk_create(entries)

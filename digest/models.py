@@ -127,8 +127,9 @@ class SiteSettings(models.Model):
     @classmethod
     def load(cls) -> "SiteSettings":
         """Return the settings row, creating it with defaults on first use."""
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        # One SELECT once the row exists (get_or_create alone adds a savepoint
+        # round trip inside a transaction).
+        return cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
 
     @property
     def social_links(self) -> list[tuple[str, str]]:

@@ -49,9 +49,14 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.roles import AUTHOR, role_group
 from articles.models import Article, ArticleTag, BodyImage, Category, TaggedArticle
-from articles.publishing import Action, change_state
+from articles.publishing import (
+    Action,
+    bulk_changes,
+    change_state,
+    drop_revisions,
+    write_revisions,
+)
 from articles.search import search_vector_expression
-from digest.cache import bump_content_version
 from digest.images import clean_upload, make_renditions, validate_image_upload
 from digest.models import Page, Redirect
 from digest.redirects import bulk_upsert, find_target, normalize_path
@@ -357,7 +362,6 @@ class Importer:
             self._site_redirects()
             self._flush_redirects()
             self._rewrite_old_links()
-        bump_content_version()
         return self.report
 
     # Helpers
@@ -702,6 +706,7 @@ class Importer:
                 self._flush_batch()
         except (DatabaseError, ValidationError, ValueError):
             logger.info("a batch failed; importing it item by item", exc_info=True)
+            drop_revisions()
             for name, value in saved.items():
                 setattr(self, name, value)
         else:
@@ -713,7 +718,9 @@ class Importer:
                 try:
                     with transaction.atomic():
                         self._import_item(item)
+                        write_revisions()
                 except (DatabaseError, ValidationError, ValueError) as error:
+                    drop_revisions()
                     logger.warning("item %s failed", item.post_id, exc_info=True)
                     self.report.skipped.append(
                         f"{self._describe(item)}: failed ({error})"
@@ -721,7 +728,8 @@ class Importer:
             self._flush_batch()
 
     def _flush_batch(self) -> None:
-        """Write what the batch's items queued: tag rows, keys, search vectors."""
+        """Write what the batch's items queued: tag rows, keys, revisions, vectors."""
+        write_revisions()
         TaggedArticle.objects.bulk_create(self._pending_tags)
         ImportedItem.objects.bulk_create(self._pending_keys)
         if self._pending_vectors:
@@ -1243,5 +1251,11 @@ def import_wordpress(
     tz: str | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Import the WXR file at `path` (images from `uploads`); see the module docstring."""
-    return Importer(path=path, uploads=uploads, by=by, tz=tz, progress=progress).run()
+    """Import the WXR file at `path` (images from `uploads`); see the module docstring.
+
+    One site-wide change: every page is refreshed once at the end, not per article.
+    """
+    with bulk_changes():
+        return Importer(
+            path=path, uploads=uploads, by=by, tz=tz, progress=progress
+        ).run()

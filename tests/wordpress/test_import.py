@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, BodyImage, Category
-from digest.models import Page, Redirect
+from digest.models import AuditEntry, Page, Redirect
 from tests.factories import ArticleFactory
 from tests.wordpress.conftest import (
     SITE,
@@ -508,3 +508,26 @@ def test_an_article_deleted_in_digest_is_not_brought_back(write_export, operator
     output = run_import(export)
     assert not Article.objects.exists()
     assert "post 1 'Removed here': deleted in Digest" in output
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the follow-ups run
+def test_every_imported_article_has_its_revision_and_audit_entry_and_shows_at_once(
+    write_export, operator, client
+):
+    """An import is one site-wide change: its bookkeeping is batched, none lost."""
+    client.get("/")  # the home page is cached before the import
+    run_import(write_export(wxr(wxr_item(1, "Ferry back in service", slug="ferry"))))
+    story = article_for(1)
+    (revision,) = story.history.all()
+    assert (revision.history_type, revision.history_user) == ("+", operator)
+    assert revision.title == "Ferry back in service"
+    published = AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISHED)
+    assert [(e.target_id, e.actor) for e in published] == [(str(story.pk), operator)]
+    assert "Ferry back in service" in client.get("/").text  # not the cached page
+
+    again = wxr(wxr_item(1, "Ferry back in service, timetable out", slug="ferry"))
+    run_import(write_export(again, "second.xml"))
+    newest = story.history.first()
+    assert newest.history_type == "~" and newest.title.endswith("timetable out")
+    assert story.history.count() == 2
+    assert "timetable out" in client.get("/articles/ferry/").text
