@@ -163,7 +163,6 @@ def _keep_what_by_may_not_change(
         article.author_id = stored.author_id
 
 
-@transaction.atomic
 def change_state(
     *,
     article: Article,
@@ -178,7 +177,17 @@ def change_state(
     asked from, for the audit log. Raises PermissionDenied or ValidationError,
     writing nothing, when refused.
     """
-    action = Action(action)
+    # In bulk_changes() the caller's transaction is the unit of work (a failure
+    # fails its whole batch): no savepoint round trips per article.
+    with transaction.atomic(savepoint=_bulk.get() is None):
+        return _change_state(
+            article=article, by=by, action=Action(action), at=at, ip=ip
+        )
+
+
+def _change_state(
+    *, article: Article, by: User, action: Action, at: datetime | None, ip: str | None
+) -> Article:
     stored = (
         Article.objects.select_for_update().filter(pk=article.pk).first()
         if article.pk
