@@ -67,7 +67,8 @@ class LoginView(auth_views.LoginView):
     @cached_property
     def article_to_save(self) -> Article | None:
         value = self.request.POST.get("save") or self.request.GET.get("save") or ""
-        if not value.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within a bigint.
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
             return None
         return Article.objects.published().filter(pk=int(value)).first()
 
