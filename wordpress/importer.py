@@ -1249,18 +1249,19 @@ class Importer:
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Run Python's cycle collector less often while importing.
+    """Keep Python's cycle collector off what was loaded before the import.
 
-    An import makes millions of short-lived objects and almost no cycles, so the
-    default thresholds run a collection every few hundred rows for nothing
-    (3,000 posts: 17.5 s with them, 15.1 s with these).
+    An import makes millions of short-lived objects, and each full collection
+    would walk every object Django and the apps loaded at startup too: frozen,
+    they are skipped (gc.freeze), while the import's own garbage is collected
+    as usual, so memory stays flat.
     """
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _commit_without_waiting() -> None:
