@@ -319,9 +319,11 @@ def bulk_changes() -> Iterator[None]:
     token = _bulk.set(bulk)
     try:
         yield
-    finally:
-        _bulk.reset(token)
         _write_revisions(bulk)
+    finally:
+        # On an error the revisions still waiting belong to a transaction that
+        # did not commit; the audit entries are of committed changes only.
+        _bulk.reset(token)
         record_audits(bulk.entries)
         bump_content_version()
 
