@@ -13,11 +13,15 @@ can tell which pages an article left (old slug, category, tags, author) and
 which it joined.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from articles import cards
 from articles.models import Article, Category
 from digest.cache import bump
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def article_changed(*, before: ArticleSnapshot | None, after: Article | None) ->
     """
     pk = after.pk if after is not None else before.pk
     bump(f"article:{pk}", gone=after is None or not after.is_public)
+    if after is not None and after.is_public:
+        fill_cards([pk])
     after_snapshot = snapshot(after) if after is not None else None
     if not _listed(before) and not _listed(after_snapshot):
         return  # a draft's edits show on no public page
@@ -80,6 +86,18 @@ def article_changed(*, before: ArticleSnapshot | None, after: Article | None) ->
         *(f"tag:{t}" for t in tags),
         *(f"author:{a}" for a in authors if a is not None),
     )
+
+
+def fill_cards(pks: list[int]) -> None:
+    """Render these articles' cards in every style now, so no reader waits for one.
+
+    Only ahead of readers: a page that finds a card missing renders it, so a
+    failure here is logged, never the editor's error (the change is committed).
+    """
+    try:
+        cards.fill(Article.objects.cards().filter(pk__in=pks))
+    except Exception:
+        logger.exception("Could not render the cards of articles %s", pks)
 
 
 def _listed(article: ArticleSnapshot | None) -> bool:

@@ -117,13 +117,27 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
-    def cards(self, *, tags: bool = False):
-        """Load what an article card shows (and its `tags`), not the body."""
-        cards = self.select_related("category", "category__parent", "author").defer(
-            "body", "search_vector"
-        )
-        # taggit refuses a custom queryset in Prefetch("tags"); they sort in Python.
-        return cards.prefetch_related("tags") if tags else cards
+    # What a card (articles.cards.SHOWN) and a listing's headline show, and the
+    # state a page checks: one row of a few columns per card, no author, no body.
+    CARD_FIELDS = (
+        "title",
+        "slug",
+        "lead",
+        "status",
+        "published_at",
+        "reading_time",
+        "is_featured",
+        "image",
+        "image_alt",
+        "image_width",
+        "image_height",
+        "category__name",
+        "category__slug",
+    )
+
+    def cards(self):
+        """Load what an article card shows, and nothing else."""
+        return self.select_related("category").only(*self.CARD_FIELDS)
 
     def in_category_tree(self, category: "Category"):
         """Articles in `category` or any of its sub-categories."""

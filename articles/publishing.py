@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from articles.caching import ArticleSnapshot, article_changed, snapshot
 from articles.checks import blocking, check_article
 from articles.models import Article
+from articles.tasks import fill_cards
 from digest.audit import Action as Audit
 from digest.audit import audit_entry, record_audits
 from digest.cache import bump_content_version
@@ -297,10 +298,13 @@ class _Bulk:
     required_checks: list[str] | None = None  # the site settings', read once
     # The revisions of articles saved, as (article as saved, whether it was new).
     revisions: list[tuple[Article, bool]] = field(default_factory=list)
+    # Articles whose changes were committed: their cards are rendered afterwards.
+    changed: set[int] = field(default_factory=set)
 
 
 _bulk: ContextVar[_Bulk | None] = ContextVar("articles_bulk", default=None)
 BULK_AUDIT_BATCH = 500
+FILL_TASK_SIZE = 2000  # articles whose cards one task renders
 
 
 @contextmanager
@@ -309,8 +313,9 @@ def bulk_changes() -> Iterator[None]:
 
     Changes made inside still go through `change_state` with all its rules; only
     the bookkeeping is batched: no cache version is bumped per article (leaving
-    the block refreshes every page once, as any site-wide change does), the audit
-    entries are written BULK_AUDIT_BATCH at a time, and the revisions (history)
+    the block refreshes every page once, as any site-wide change does, and the
+    worker renders the changed articles' cards), the audit entries are written
+    BULK_AUDIT_BATCH at a time, and the revisions (history)
     when the caller calls `write_revisions()` inside its transaction (or
     `drop_revisions()` when that transaction failed); what is left is written on
     leaving the block.
@@ -326,6 +331,15 @@ def bulk_changes() -> Iterator[None]:
         _bulk.reset(token)
         record_audits(bulk.entries)
         bump_content_version()
+        _fill_cards_later(bulk.changed)
+
+
+def _fill_cards_later(pks: set[int]) -> None:
+    """The worker renders the cards of a bulk change's articles (an import's
+    thousands would hold up the import); readers render any still missing."""
+    ordered = sorted(pks, reverse=True)  # newest first, the likeliest read
+    for start in range(0, len(ordered), FILL_TASK_SIZE):
+        fill_cards.enqueue(article_ids=ordered[start : start + FILL_TASK_SIZE])
 
 
 def write_revisions() -> None:
@@ -364,6 +378,8 @@ def _follow_up(
         if audit is not None:
             audit_entry(**audit).save()
         return
+    if after is not None:
+        bulk.changed.add(after.pk)
     if audit is not None:
         bulk.entries.append(audit_entry(**audit))
     if len(bulk.entries) >= BULK_AUDIT_BATCH:

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from articles.cards import fill, fill_missing
 from articles.counting import WINDOW, flush_buffered_views, prune_view_marks
 from articles.models import Article, Category
 from articles.search import refresh_section_search_vectors
-from digest.cache import bump_content_version
+from digest.cache import bump
 from digest.images import make_renditions
 
 
@@ -27,8 +28,12 @@ def make_featured_image_renditions(*, article_id: int, name: str) -> list[str]:
         return []  # deleted, or given another image since (with its own task)
     created = make_renditions(article.image)
     if created:
-        # Cached pages show the original until they are rendered again.
-        bump_content_version()
+        # Its page and its cards (which show its image wherever they are) show
+        # the original until rendered again: the new renditions change the cards'
+        # fragment key, so render them now.
+        bump(f"article:{article.pk}")
+        if article.is_public:
+            fill(Article.objects.cards().filter(pk=article.pk))
     return created
 
 
@@ -37,3 +42,16 @@ def refresh_section_search(*, category_id: int) -> int:
     """Recompute the search vectors of a renamed or moved section's articles."""
     category = Category.objects.filter(pk=category_id).first()
     return refresh_section_search_vectors(category) if category else 0
+
+
+@task()
+def fill_cards(
+    *, article_ids: list[int] | None = None, category_id: int | None = None
+) -> int:
+    """Render the cards of these articles, or of a renamed section's, ahead of readers."""
+    articles = Article.objects.published()
+    if article_ids is not None:
+        articles = articles.filter(pk__in=article_ids)
+    if category_id is not None:
+        articles = articles.filter(category_id=category_id)  # a card names its own
+    return fill_missing(articles)

@@ -1,7 +1,8 @@
 """The reader's pages: home, article, category, tag and author listings."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -125,15 +126,22 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
         .values_list("pk", flat=True)[: RELATED_COUNT + 1]
     )
     candidates = set(by_tag.union(by_category, newest, all=True)) - {article.pk}
+    # Counted per candidate through the (article, tag) index, not by joining
+    # and grouping every tagged row of the candidates.
+    shared_tags = (
+        TaggedArticle.objects.filter(
+            content_object_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+        .order_by()
+        .values("content_object_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return list(
         card_queryset()
         .filter(pk__in=candidates)
         .annotate(
-            shared_tags=Count(
-                "tagged_items",
-                filter=Q(tagged_items__tag_id__in=tag_ids),
-                distinct=True,
-            ),
+            shared_tags=Coalesce(Subquery(shared_tags), 0),
             same_section=Case(
                 When(category_id=article.category_id, then=Value(1)),
                 default=Value(0),

@@ -340,6 +340,10 @@ def probe(articles: int, *, with_profile: bool = False) -> dict:
     have = Article.objects.count()
     if have < articles:
         load(articles, have)
+    else:
+        # The archive's cards, as the write path leaves them (kept in
+        # var/cache/fragments across runs; rendered again after a template change).
+        call_command("fill_fragments", jobs=2)
     from digest.cache import bump_content_version
 
     bump_content_version()
@@ -514,7 +518,7 @@ def load(articles: int, have: int) -> None:
 
     say(f"Loading {articles} articles into {os.environ['EMBEDDED_PGDATA']}…")
     try:
-        call_command("load_demo", articles=articles)
+        call_command("load_demo", articles=articles, jobs=2)
     except (TypeError, CommandError):  # a demo loader without --articles
         from articles.search import refresh_all_search_vectors
         from bench.search_bench import generate_articles, vocabulary

@@ -253,15 +253,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the machine), file:///path, redis://host:port/db, locmem:// (one process
 # only), dummy://. CACHE_MAX_ENTRIES: entries the file cache keeps.
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 30000)
+# FRAGMENT_CACHE_MAX_ENTRIES: articles whose cards the file cache's fragments keep
+# (one entry per article, all its card styles: digest/cache/fragments.py).
+FRAGMENT_CACHE_MAX_ENTRIES = env_int("FRAGMENT_CACHE_MAX_ENTRIES", 250000)
 
 
-def _cache() -> dict:
+def _cache(alias: str = "default") -> dict:
     url = env_str("CACHE_URL", "file://")
     if url.startswith("file://"):
+        location = Path(url.removeprefix("file://") or VAR_DIR / "cache")
+        entries = CACHE_MAX_ENTRIES
+        if alias == "fragments":
+            # A folder of its own: pages' churn must not cull the archive's cards.
+            location, entries = location / "fragments", FRAGMENT_CACHE_MAX_ENTRIES
         return {
             "BACKEND": "digest.cache.backends.FileCache",
-            "LOCATION": url.removeprefix("file://") or str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "CULL_FREQUENCY": 4},
+            "LOCATION": str(location),
+            "OPTIONS": {"MAX_ENTRIES": entries, "CULL_FREQUENCY": 4},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
@@ -271,7 +279,10 @@ def _cache() -> dict:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     if url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": alias,
+        }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
@@ -279,7 +290,7 @@ def _cache() -> dict:
     )
 
 
-CACHES = {"default": _cache()}
+CACHES = {"default": _cache(), "fragments": _cache("fragments")}
 
 # Authentication
 

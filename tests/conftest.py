@@ -44,11 +44,17 @@ def _tasks_run_when_enqueued(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    from digest.cache.fragments import forget_recent
+
+    for cache in caches.all():
+        cache.clear()
+    forget_recent()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+    forget_recent()
 
 
 @pytest.fixture

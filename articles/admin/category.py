@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from articles.models import Category
-from articles.tasks import refresh_section_search
+from articles.tasks import fill_cards, refresh_section_search
 from background.queue import enqueue_on_commit
 from digest.cache import BumpsContentVersion
 
@@ -44,3 +44,7 @@ class CategoryAdmin(BumpsContentVersion, admin.ModelAdmin):
             # Articles are searchable by their section's (and its parent's) name:
             # the worker recomputes the vectors of every article under it.
             enqueue_on_commit(refresh_section_search, category_id=obj.pk)
+        if change and {"name", "slug"} & set(form.changed_data):
+            # Its articles' cards name it and link to it: the worker renders them
+            # again (readers render any it has not reached yet).
+            enqueue_on_commit(fill_cards, category_id=obj.pk)

@@ -7,6 +7,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from articles import cards
 from articles.templatetags.article_images import picture
 from digest import sanitize
 
@@ -119,3 +120,9 @@ def article_image(article, layout="card", eager=False, css_class=""):
         loading="eager" if eager else "lazy",
         **{"class": css_class},
     )
+
+
+@register.simple_tag
+def card(article, style="card"):
+    """`article`'s card where `style` says it sits (articles.cards.STYLES), kept as a fragment."""
+    return cards.card(article, style)

@@ -2,6 +2,7 @@
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import demo_accounts, load_demo
@@ -29,8 +30,14 @@ class Command(BaseCommand):
             metavar="N",
             help="Also bulk-load archive articles until there are N of them.",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Processes rendering the archive's cards (manage.py fill_fragments).",
+        )
 
-    def handle(self, *args, if_empty=False, articles=0, **options):
+    def handle(self, *args, if_empty=False, articles=0, jobs=1, **options):
         if if_empty and Article.objects.exists():
             self.stdout.write("Articles exist already; demo content not loaded.")
         else:
@@ -51,6 +58,8 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f}s."
                 )
             )
+        # The cards of the archive, rendered now as editors' saves would have.
+        call_command("fill_fragments", jobs=jobs, stdout=self.stdout)
         bump_content_version()  # a running site shows the new content at once
         self.print_accounts()
 
