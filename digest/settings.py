@@ -130,6 +130,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETag/Last-Modified 304s too.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside ConditionalGet (it sets a per-encoding ETag the 304 check compares),
+    # outside everything that reads or writes the body; passes the page cache's
+    # compressed pages through. digest/cache/compress.py.
+    "digest.cache.compress.CompressionMiddleware",
     # Old URLs (slug changes, an imported site's links) → 301; before the page
     # cache, which would answer "/?p=42" with the home page. digest/redirects.py.
     "digest.redirects.RedirectMiddleware",

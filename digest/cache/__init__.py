@@ -9,7 +9,8 @@ Layers, outermost first:
    `@cacheable_page`, is stored under ``digest:page:<sha256 of method, scheme,
    host, path and query>``, compressed once (gzip, and brotli when installed)
    when it is stored; a hit answers the encoding the client accepts
-   (`Vary: Accept-Encoding`) with no query, no session, no template.
+   (`Vary: Accept-Encoding`) with no query, no session, no template. Every
+   other text response is compressed as it goes out (`compress.CompressionMiddleware`).
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under
    ``digest:fragment:<name>``, the reader's name put in per request.

@@ -1,5 +1,6 @@
 """deploy/nginx.conf in front of the live app: micro-cached anonymous pages, bypasses."""
 
+import gzip
 import re
 import time
 import urllib.error
@@ -52,6 +53,10 @@ def proxy(live_server, tmp_path):
     static = tmp_path / "static"
     (static / "digest").mkdir(parents=True)
     (static / "digest" / "only-on-disk.css").write_text("body { color: teal; }\n")
+    # What collectstatic (WhiteNoise's storage) writes beside each file.
+    css = "a { color: navy; }\n" * 50
+    (static / "digest" / "site.css").write_text(css)
+    (static / "digest" / "site.css.gz").write_bytes(gzip.compress(css.encode()))
     (tmp_path / "media").mkdir()
     port = free_port()
     conf = site_conf(
@@ -123,6 +128,20 @@ def test_static_files_come_from_disk(proxy):
     assert status == 200
     assert body == "body { color: teal; }\n"
     assert "immutable" in headers["Cache-Control"]
+
+
+def test_static_files_go_out_gzip_from_their_precompressed_copy(proxy):
+    request = urllib.request.Request(
+        proxy + "/static/digest/site.css", headers={"Accept-Encoding": "gzip"}
+    )
+    with opener.open(request, timeout=10) as response:
+        headers, body = response.headers, response.read()
+    assert headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(body).decode() == "a { color: navy; }\n" * 50
+    status, headers, body = fetch(proxy + "/static/digest/site.css")
+    assert "Content-Encoding" not in headers
+    assert body == "a { color: navy; }\n" * 50
 
 
 def test_edit_shows_through_the_proxy_within_seconds(proxy, article):
