@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -15,9 +16,9 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
-    DateTimeField,
     F,
     FloatField,
     Func,
@@ -32,6 +33,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Category, TaggedArticle
+from digest.cache import versions
 
 SEARCH_CONFIG = "english"
 
@@ -118,7 +120,7 @@ def refresh_all_search_vectors() -> int:
 MAX_QUERY_LENGTH = 200
 RECENCY_DAYS = 30  # a result this many days old counts half as much as a new one
 RANK_LIMIT = 300  # matches ranked at most, about; see ranking_cutoff()
-PROBE_SIZE = 10_000  # newest articles sampled when the planner expects few matches
+CUTOFF_KEY = "digest:search-cutoff:{version}:{category}:{n}"
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
 SNIPPET_WORDS = 35  # words in a result's snippet
@@ -168,10 +170,14 @@ def _headline(expression, query, **options):
     )
 
 
-def _estimated_rows(queryset) -> float:
-    """The planner's row estimate for `queryset`: planning only, nothing is read."""
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _estimated_rows(base, articles) -> tuple[float, float]:
+    """The planner's row estimates for `base` and `articles`, from one EXPLAIN
+    (planning only, nothing is read): a UNION ALL plans each as its own branch."""
+    both = (
+        base.order_by().values("pk").union(articles.order_by().values("pk"), all=True)
+    )
+    branches = json.loads(both.explain(format="json"))[0]["Plan"]["Plans"]
+    return float(branches[0]["Plan Rows"]), float(branches[1]["Plan Rows"])
 
 
 def _nth_newest(queryset, n: int) -> datetime | None:
@@ -179,83 +185,170 @@ def _nth_newest(queryset, n: int) -> datetime | None:
     return newest[n - 1 : n].first()
 
 
-def ranking_cutoff(articles, base) -> datetime | None:
+def _window_rung(window: int) -> int:
+    """The smallest of ⌈RANK_LIMIT × 2^(k/8)⌉ not below `window`: a few dozen
+    cutoffs then serve every query (at most 9% more articles searched)."""
+    step = 0
+    while (rung := math.ceil(RANK_LIMIT * 2 ** (step / 8))) < window:
+        step += 1
+    return rung
+
+
+def _cached_nth_newest(base, n: int, category: Category | None) -> datetime | None:
+    """`_nth_newest(base, n)`, kept per archive version for PAGE_CACHE_SECONDS.
+
+    It depends on the archive, not the query. A newly published article may be
+    missing from it as long as from a stored search page: the cutoff then lets
+    in a few more articles, never fewer.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return _nth_newest(base, n)
+    archive = versions.current(["latest", versions.SITE])
+    key = CUTOFF_KEY.format(
+        version=":".join(map(str, archive.values())),
+        category=category.pk if category is not None else "all",
+        n=n,
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None  # "" stands for "fewer than n articles"
+    found = _nth_newest(base, n)
+    cache.set(key, found or "", settings.PAGE_CACHE_SECONDS)
+    return found
+
+
+def ranking_cutoff(articles, base, category=None) -> datetime | None:
     """For a broad query, the oldest publication time worth ranking, else None.
 
     Ranking reads each match's stored vector, so ranking 20,000 matches takes a
-    second. The share of articles that match comes from the planner (good for
-    frequent words) or, when it expects few, from counting the matches among
-    the newest PROBE_SIZE articles (words the statistics do not track). When
-    more than RANK_LIMIT matches are expected, only the newest articles holding
-    about RANK_LIMIT of them are searched: an index on published_at narrows the
-    match before any vector is read.
+    second. The share of articles that match comes from the planner, which
+    knows the frequent words; when more than RANK_LIMIT matches are expected,
+    only the newest articles holding about RANK_LIMIT of them are searched: an
+    index on published_at narrows the match before any vector is read. A query
+    the planner expects few matches for is bounded by `SearchResults` instead
+    (the newest RANK_LIMIT matches).
     """
-    total = _estimated_rows(base)
-    if total <= RANK_LIMIT:
+    total, expected = _estimated_rows(base, articles)
+    if total <= RANK_LIMIT or expected <= RANK_LIMIT:
         return None
-    share = _estimated_rows(articles) / total
-    if share * PROBE_SIZE < RANK_LIMIT:  # the planner may have guessed low
-        probe_start = _nth_newest(base, PROBE_SIZE)
-        if probe_start is not None:
-            in_probe = (
-                articles.filter(published_at__gte=probe_start)
-                .order_by()
-                .values("pk")[:RANK_LIMIT]
-                .count()
-            )
-            share = max(share, in_probe / PROBE_SIZE)
-    if share * total <= RANK_LIMIT:
-        return None
-    window = math.ceil(RANK_LIMIT / share)
+    share = expected / total
+    window = _window_rung(math.ceil(RANK_LIMIT / share))
     if window > total * 0.75:  # finding the cutoff would cost what it saves
         return None
-    return _nth_newest(base, window)
+    return _cached_nth_newest(base, window, category)
 
 
-def search_articles(query: str, category: Category | None = None):
+class SearchResults:
+    """The matches of one search in relevance order, for `Paginator`.
+
+    Ranking runs once, on first use, in one statement that returns only each
+    match's pk, date and score (at most about RANK_LIMIT rows): its length is
+    the result count. A slice then loads just those articles, with author,
+    section and highlights (ts_headline parses the whole text: the costly part,
+    paid for the rows shown only). Each article carries `score`,
+    `title_highlight`, `snippet` and, for a broad query, `searched_since`.
+    """
+
+    def __init__(self, articles=None, search_query=None, *, since=None):
+        self._articles = articles
+        self._query = search_query
+        self.searched_since = since
+        self._ranking: list[tuple[int, float]] | None = None
+
+    def _ranked(self) -> list[tuple[int, float]]:
+        if self._ranking is not None:
+            return self._ranking
+        if self._articles is None:
+            self._ranking = []
+            return self._ranking
+        score = SearchRank(F("search_vector"), self._query) / (
+            Value(1.0) + _age_in_days() / Value(float(RECENCY_DAYS))
+        )
+        articles = self._articles
+        if self.searched_since is None:
+            # Fewer matches than RANK_LIMIT expected: rank the newest RANK_LIMIT
+            # if the planner guessed low; scores are read after the cut.
+            newest = articles.order_by("-published_at", "-pk").values("pk")
+            articles = Article.objects.filter(pk__in=newest[: RANK_LIMIT + 1])
+        rows = list(
+            articles.annotate(score=score)
+            .order_by()
+            .values_list("pk", "published_at", "score")
+        )
+        if self.searched_since is None and len(rows) > RANK_LIMIT:
+            rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+            rows = rows[:RANK_LIMIT]
+            self.searched_since = rows[-1][1]
+        # The order of `ORDER BY score DESC, published_at DESC, pk DESC`.
+        rows.sort(key=lambda row: (row[2], row[1], row[0]), reverse=True)
+        self._ranking = [(pk, score) for pk, _, score in rows]
+        return self._ranking
+
+    def count(self) -> int:
+        return len(self._ranked())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        page = self._ranked()[index]
+        if not page:
+            return []
+        plain_body = Concat(
+            F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
+        )
+        loaded = Article.objects.select_related(
+            "category", "category__parent", "author"
+        ).defer("body", "search_vector")
+        loaded = loaded.annotate(
+            title_highlight=_headline(F("title"), self._query, highlight_all=True),
+            # One wide fragment: tidy_snippet() starts it at a sentence.
+            snippet=_headline(
+                plain_body,
+                self._query,
+                max_words=SNIPPET_WORDS * 2,
+                min_words=SNIPPET_WORDS,
+                max_fragments=1,
+            ),
+        ).in_bulk([pk for pk, _ in page])
+        articles = []
+        for pk, score in page:
+            article = loaded.get(pk)
+            if article is None:  # unpublished since it was ranked
+                continue
+            article.score = score
+            article.searched_since = self.searched_since
+            articles.append(article)
+        return articles
+
+
+def search_articles(query: str, category: Category | None = None) -> SearchResults:
     """Published articles matching `query`, most relevant (and recent) first.
 
     A broad query (more than RANK_LIMIT expected matches) searches the newest
-    articles only (see `ranking_cutoff()`); its rows carry `searched_since`. Each row carries `score`, and
-    `title_highlight` / `snippet`: plain text in which the matched words sit
-    between private-use markers; `highlight()` turns them into safe HTML.
+    articles only (see `ranking_cutoff()`), any other ranks at most the newest
+    RANK_LIMIT matches; such rows carry `searched_since`. Each row carries
+    `score`, and `title_highlight` / `snippet`: plain text in which the matched
+    words sit between private-use markers; `highlight()` turns them into safe
+    HTML.
     """
     text = clean_query(query)
     if not text:
-        return Article.objects.none()
+        return SearchResults()
     search_query = web_search_query(text)
     base = Article.objects.published()
     if category is not None:
         base = base.in_category_tree(category)
     articles = base.filter(search_vector=search_query)
-    cutoff = ranking_cutoff(articles, base)
+    cutoff = ranking_cutoff(articles, base, category)
     if cutoff is not None:
-        articles = articles.filter(published_at__gte=cutoff).annotate(
-            searched_since=Value(cutoff, output_field=DateTimeField())
-        )
-    plain_body = Concat(
-        F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
-    )
-    return (
-        # Authors are fetched for the page only: a join would run for every match.
-        articles.select_related("category", "category__parent")
-        .prefetch_related("author")
-        .defer("body", "search_vector")
-        .annotate(
-            score=SearchRank(F("search_vector"), search_query)
-            / (Value(1.0) + _age_in_days() / Value(float(RECENCY_DAYS))),
-            title_highlight=_headline(F("title"), search_query, highlight_all=True),
-            # One wide fragment: tidy_snippet() starts it at a sentence.
-            snippet=_headline(
-                plain_body,
-                search_query,
-                max_words=SNIPPET_WORDS * 2,
-                min_words=SNIPPET_WORDS,
-                max_fragments=1,
-            ),
-        )
-        .order_by("-score", "-published_at", "-pk")
-    )
+        articles = articles.filter(published_at__gte=cutoff)
+    return SearchResults(articles, search_query, since=cutoff)
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9\ue000])")
