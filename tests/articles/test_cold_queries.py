@@ -13,10 +13,9 @@ that grows with the archive (a query per card, per tag, per section) fails
 one of the two. The issue's promise is "a small constant number of queries at
 100,000 articles"; bench/bench.py --growth-only checks that size.
 
-Known limit: search asks the planner how many articles match (an EXPLAIN) and,
-past RANK_LIMIT (300) expected matches, ranks only the newest ones, which
-costs up to four more queries (articles.search.ranking_cutoff). Both archives
-here are below that, so the broad-query branch is not counted here.
+Search past RANK_LIMIT (300) expected matches ranks only the newest ones, and
+finding the cutoff date costs one query per content version (cached after);
+tests/articles/test_search.py counts that branch.
 
 When a change to the pages moves a count on purpose, update its row in the
 table below and the note naming its queries; run the failing test with -v to
@@ -65,10 +64,11 @@ COLD_QUERIES = {
     "tag": 3,
     # the author; the paginator's COUNT; the page's cards.
     "author": 3,
-    # the planner's estimate of published articles (EXPLAIN); the matches'
-    # COUNT; the ranked page with headlines; its authors (prefetch); the
+    # the planner's estimates of published and matching articles (one EXPLAIN);
+    # the ranking (ids, dates and scores of the matches, which also counts
+    # them); the page's ten articles with section, author and headlines; the
     # top-level sections for the filter.
-    "search": 5,
+    "search": 4,
     # the newest cards (up to 30); their tags (prefetch).
     "rss": 2,
     # the articles' latest update (MAX); a COUNT per sitemap for its pages:
