@@ -255,12 +255,8 @@ class SearchResults:
         self.searched_since = since
         self._ranking: list[tuple[int, float]] | None = None
 
-    def _ranked(self) -> list[tuple[int, float]]:
-        if self._ranking is not None:
-            return self._ranking
-        if self._articles is None:
-            self._ranking = []
-            return self._ranking
+    def _ranking_statement(self):
+        """The statement that scores the matches: (pk, published_at, score) rows."""
         score = SearchRank(F("search_vector"), self._query) / (
             Value(1.0) + _age_in_days() / Value(float(RECENCY_DAYS))
         )
@@ -270,11 +266,25 @@ class SearchResults:
             # if the planner guessed low; scores are read after the cut.
             newest = articles.order_by("-published_at", "-pk").values("pk")
             articles = Article.objects.filter(pk__in=newest[: RANK_LIMIT + 1])
-        rows = list(
+        return (
             articles.annotate(score=score)
             .order_by()
             .values_list("pk", "published_at", "score")
         )
+
+    def explain(self, **options) -> str:
+        """PostgreSQL's plan of the ranking statement (bench/search_bench.py)."""
+        if self._articles is None:
+            return ""
+        return self._ranking_statement().explain(**options)
+
+    def _ranked(self) -> list[tuple[int, float]]:
+        if self._ranking is not None:
+            return self._ranking
+        if self._articles is None:
+            self._ranking = []
+            return self._ranking
+        rows = list(self._ranking_statement())
         if self.searched_since is None and len(rows) > RANK_LIMIT:
             rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
             rows = rows[:RANK_LIMIT]

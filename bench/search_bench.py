@@ -269,7 +269,7 @@ def main() -> None:
         timings.append(min(runs))  # best of --repeat: less noise from other load
         cpu_timings.append(min(cpu_runs))
     if args.explain:
-        say(search_articles(queries[0])[:10].explain(analyze=True, buffers=True))
+        say(search_articles(queries[0]).explain(analyze=True, buffers=True))
     slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:5]
     say(
         f"{Article.objects.count()} articles, {len(queries)} queries "
