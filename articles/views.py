@@ -17,7 +17,7 @@ from digest.pagination import paginate
 
 HOME_BLOCK_SIZE = 4
 RELATED_COUNT = 6
-RELATED_CANDIDATES = 300
+RELATED_CANDIDATES = 120
 NEW_ARTICLES_COUNT = 8
 
 
@@ -50,24 +50,31 @@ def home(request):
     )
 
 
+FEATURED_COUNT = 3
+LATEST_COUNT = 9
+
+
 def _home_context() -> dict:
-    featured = list(card_queryset().filter(is_featured=True)[:3])
-    latest = list(card_queryset().exclude(pk__in=[a.pk for a in featured])[:9])
+    featured = list(card_queryset().filter(is_featured=True)[:FEATURED_COUNT])
+    # One query for "Latest" (the newest but the featured) and "New articles":
+    # at most FEATURED_COUNT of the newest are featured.
+    newest = list(card_queryset()[: LATEST_COUNT + FEATURED_COUNT])
+    shown = {article.pk for article in featured}
     return {
         "featured": featured,
-        "latest": latest,
+        "latest": [a for a in newest if a.pk not in shown][:LATEST_COUNT],
         "sections": section_blocks(),
         "most_read": most_read(limit=5, days=7),
-        "new_articles": new_articles(),
+        "new_articles": newest[:NEW_ARTICLES_COUNT],
     }
 
 
 def section_blocks() -> list[dict]:
-    """The newest articles of each top-level menu section, in three queries.
+    """The newest articles of each top-level menu section, in two queries.
 
-    One small LIMIT per section (UNION ALL), each an index scan of
-    articles_category_recent, so the home page costs the same at 1,000 and at
-    100,000 articles.
+    The cards of one small LIMIT per section (UNION ALL, a subquery), each an
+    index scan of articles_category_recent, so the home page costs the same at
+    1,000 and at 100,000 articles.
     """
     categories = list(Category.objects.order_by("position", "name"))
     sections = [c for c in categories if c.parent_id is None and c.show_in_menu]
@@ -82,9 +89,9 @@ def section_blocks() -> list[dict]:
         )[:HOME_BLOCK_SIZE]
         for section in sections
     ]
-    pks = list(per_section[0].union(*per_section[1:], all=True))
+    newest_of_each = per_section[0].union(*per_section[1:], all=True)
     by_section: dict[int, list[Article]] = {}
-    for article in card_queryset().filter(pk__in=pks):
+    for article in card_queryset().filter(pk__in=newest_of_each):
         by_section.setdefault(section_of[article.category_id], []).append(article)
     return [
         {"category": section, "articles": by_section[section.pk]}
@@ -106,7 +113,8 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
 
     Candidates are the articles most recently tagged with one of its tags, the
     newest of its category and the newest of all: index scans whatever the
-    archive's size, then the ranking over those few hundred rows.
+    archive's size (a UNION ALL subquery), then the ranking over those few
+    hundred rows, all in one statement.
     """
     by_tag = (
         TaggedArticle.objects.filter(tag_id__in=tag_ids)
@@ -125,7 +133,7 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
         .newest_first()
         .values_list("pk", flat=True)[: RELATED_COUNT + 1]
     )
-    candidates = set(by_tag.union(by_category, newest, all=True)) - {article.pk}
+    candidates = by_tag.union(by_category, newest, all=True)
     # Counted per candidate through the (article, tag) index, not by joining
     # and grouping every tagged row of the candidates.
     shared_tags = (
@@ -140,6 +148,7 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
     return list(
         card_queryset()
         .filter(pk__in=candidates)
+        .exclude(pk=article.pk)
         .annotate(
             shared_tags=Coalesce(Subquery(shared_tags), 0),
             same_section=Case(

@@ -926,9 +926,9 @@ def newsroom_bench(args) -> None:
 def cache_description(env: dict) -> str:
     """The cache backend the server runs with, and its size."""
     code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "c = settings.CACHES['default']; "
-        "print(c['BACKEND'], c.get('LOCATION', ''), "
+        "import django; django.setup(); from django.conf import settings\n"
+        "for alias, c in settings.CACHES.items():\n"
+        "    print(alias, c['BACKEND'], c.get('LOCATION', ''), "
         "'max entries', c.get('OPTIONS', {}).get('MAX_ENTRIES', 300))"
     )
     done = subprocess.run(
@@ -939,7 +939,7 @@ def cache_description(env: dict) -> str:
         text=True,
         check=True,
     )
-    return f"cache: {done.stdout.strip()}"
+    return "\n".join(f"cache: {line}" for line in done.stdout.strip().splitlines())
 
 
 NEWSROOM_SECONDS = 60

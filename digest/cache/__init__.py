@@ -14,7 +14,19 @@ Layers, outermost first:
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under
    ``digest:fragment:<name>``, the reader's name put in per request.
-4. **The header and footer** (`chrome.get_chrome`): the menu, settings, footer
+4. **Per-article fragments** (`fragments.py`, `articles.cards`): each article's
+   cards, one entry of every style it was rendered in, under
+   ``digest:card:<release>:<pk>:<hash of every field a card shows>``, in a
+   cache of their own (``CACHES["fragments"]``) and, the last few thousand used,
+   in each process's memory. The key is the content, so nothing invalidates a
+   card: an edit, a renamed section, new image renditions or a deploy that
+   changes a template or MEDIA_URL (the *release*) make a new key. The write
+   path renders them after commit (`article_changed`; a bulk change through the
+   `fill_cards` task), `manage.py fill_fragments` for a whole archive, so a
+   page rendered from nothing (a long-tail article, a listing's page 40) only
+   reads them. The article's body needs no fragment: the write path stores it
+   sanitized (`Article.save`), its figures as the editor's picker inserted them.
+5. **The header and footer** (`chrome.get_chrome`): the menu, settings, footer
    pages and useful links under ``digest:chrome:<site version>``, for a minute.
 
 Every stored entry records the *versions* of what it shows, and is fresh only

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 ALIAS = "fragments"
-KEY = "digest:fragment:{kind}:{release}:{pk}:{digest}"
+KEY = "digest:{kind}:{release}:{pk}:{digest}"
 # A fragment outlives any page that shows it; the cache culls the unused.
 TIMEOUT = 30 * 24 * 3600
 # Fragments each process keeps in memory, the most recently used (a few MB).

@@ -47,15 +47,15 @@ pytestmark = pytest.mark.django_db
 
 # Queries of each page, cold, for an anonymous reader. One constant per page.
 COLD_QUERIES = {
-    # featured cards; latest cards; the sections (categories); the newest ids of
-    # each section (one UNION ALL); those cards; "Most read" ids (day views);
-    # their cards (in_bulk); the "New articles" cards.
-    "home": 8,
+    # featured cards; the newest cards ("Latest" and "New articles"); the
+    # sections (categories); the cards of the newest of each section (a UNION
+    # ALL subquery); "Most read" ids (day views); their cards (in_bulk).
+    "home": 6,
     # the article with its section and author; the next scheduled publication
-    # (how long its row may be kept); its tags; related candidates (its tags'
-    # newest, its section's newest, the newest: one UNION ALL); the related
-    # cards ranked by shared tags; the "New articles" cards.
-    "article": 6,
+    # (how long its row may be kept); its tags; the related cards, ranked by
+    # shared tags among the candidates (its tags' newest, its section's newest,
+    # the newest: a UNION ALL subquery); the "New articles" cards.
+    "article": 5,
     # the section with its parent; its sub-sections; the paginator's COUNT;
     # the page's cards.
     "section": 4,
