@@ -59,6 +59,9 @@ def main() -> int:
         ["migrate", "--noinput", "-v0"],
         ["collectstatic", "--noinput", "-v0"],
         ["load_demo", "--if-empty"],
+        # Cards a changed template made stale (or a restored archive's) are
+        # rendered by the worker, not before the site answers.
+        ["fill_fragments", "--enqueue"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     processes = [

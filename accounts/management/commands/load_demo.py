@@ -58,8 +58,8 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f}s."
                 )
             )
-        # The cards of the archive, rendered now as editors' saves would have.
-        call_command("fill_fragments", jobs=jobs, stdout=self.stdout)
+            # The archive's cards, rendered now as editors' saves would have.
+            call_command("fill_fragments", jobs=jobs, stdout=self.stdout)
         bump_content_version()  # a running site shows the new content at once
         self.print_accounts()
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Mod
 
 from articles.cards import ARCHIVE_STYLES, STYLES, fill_missing
 from articles.models import Article
+from articles.tasks import fill_cards
 
 
 class Command(BaseCommand):
@@ -31,9 +32,20 @@ class Command(BaseCommand):
             help="Every card style, not only those archive pages use "
             f"({', '.join(ARCHIVE_STYLES)}).",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Leave it to the background worker (after a deploy) and return.",
+        )
         parser.add_argument("--part", help="(internal) K/N: the K-th of N shares.")
 
-    def handle(self, *args, jobs=1, all_styles=False, part=None, **options):
+    def handle(
+        self, *args, jobs=1, all_styles=False, enqueue=False, part=None, **options
+    ):
+        if enqueue:
+            fill_cards.enqueue()
+            self.stdout.write("The worker will render the cards not stored yet.")
+            return
         styles = STYLES if all_styles else ARCHIVE_STYLES
         articles = Article.objects.published()
         if part:
