@@ -84,6 +84,11 @@ def card(article: Article, style: str) -> SafeString:
     kept = fragments.get(key) or {}
     html = kept.get(style)
     if html is None:
+        # This process may remember fewer styles than the write path has stored
+        # since (fill_fragments, the worker): writing its copy back would lose them.
+        kept = fragments.get_shared(key) or kept
+        html = kept.get(style)
+    if html is None:
         html = render_card(article, style)
         fragments.put(key, {**kept, style: html})
     return mark_safe(html)  # rendered by our own template, escaped there

@@ -99,6 +99,15 @@ def get(key: str) -> dict | None:
     return value
 
 
+def get_shared(key: str) -> dict | None:
+    """The fragment under `key` in the shared cache, which may hold more than this
+    process remembers (the write path stores there only)."""
+    value = store().get(key)
+    if value is not None:
+        _remember(key, value)
+    return value
+
+
 def get_many(keys: list[str]) -> dict[str, dict]:
     """The fragments stored under `keys`, from the shared cache (bulk work)."""
     return store().get_many(keys)
