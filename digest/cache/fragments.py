@@ -50,15 +50,18 @@ def _sources() -> bytes:
     deploy restarts the processes)."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
-    sources: list[Path] = []
+    # (folder, file): named relative to its folder, so every checkout of a release
+    # hashes the same wherever it sits, and a template folder may lie outside it.
+    sources: list[tuple[Path, Path]] = []
     for engine in settings.TEMPLATES:
-        for folder in engine.get("DIRS", []):
-            sources += Path(folder).rglob("*.html")
+        for folder in map(Path, engine.get("DIRS", [])):
+            sources += ((folder, path) for path in sorted(folder.rglob("*.html")))
     for app in ("articles", "digest"):
-        sources += (root / app / "templatetags").glob("*.py")
-    sources.append(root / "digest" / "images.py")  # renditions' names and widths
-    for path in sorted(sources):
-        digest.update(str(path.relative_to(root)).encode())
+        tags = sorted((root / app / "templatetags").glob("*.py"))
+        sources += ((root, path) for path in tags)
+    sources.append((root, root / "digest" / "images.py"))  # renditions' names, widths
+    for folder, path in sources:
+        digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes())
     return digest.digest()
 
