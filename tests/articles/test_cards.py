@@ -393,6 +393,18 @@ def test_fill_fragments_fills_the_archive_once_and_never_drafts(news):
     assert "Rendered the cards of 0 articles" in fill_fragments()
 
 
+def test_fill_fragments_enqueue_leaves_the_archive_to_the_worker(news):
+    archive = ArticleFactory.create_batch(2, category=news)
+    draft = ArticleFactory(category=news, draft=True)
+    out = StringIO()
+    call_command("fill_fragments", "--enqueue", stdout=out)
+    assert "The worker will render" in out.getvalue()
+    for article in archive:  # tests run a task as soon as it is enqueued
+        kept = stored(article)
+        assert kept is not None and kept.keys() == set(ARCHIVE_STYLES)
+    assert stored(draft) is None
+
+
 # 8. The read path.
 
 
