@@ -7,7 +7,9 @@ from pathlib import Path
 
 import brotli
 import pytest
+import time_machine
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from bench.bench import NGINX, free_port, nginx_server, site_conf, wait_for
 from digest.cache.compress import CompressionMiddleware
@@ -47,11 +49,21 @@ def page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def still_clock():
+    """One instant for the requests a test compares: an article page's view
+    beacon carries a signed timestamp, which differs once a second has passed."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def vary(response) -> set[str]:
     return {v.strip().lower() for v in response.get("Vary", "").split(",")}
 
 
-def test_signed_in_readers_article_page_comes_back_gzipped(article, reader):
+def test_signed_in_readers_article_page_comes_back_gzipped(
+    article, reader, still_clock
+):
     plain = reader.get(ARTICLE)
     zipped = reader.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip")
     assert zipped.status_code == 200
@@ -84,7 +96,9 @@ def test_client_refusing_gzip_gets_identity(article, reader):
     assert "Ada Reader" in response.text
 
 
-def test_page_with_page_cache_off_comes_back_gzipped(client, article, page_cache_off):
+def test_page_with_page_cache_off_comes_back_gzipped(
+    client, article, page_cache_off, still_clock
+):
     plain = client.get(ARTICLE)
     zipped = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip")
     assert "X-Page-Cache" not in zipped
@@ -94,7 +108,7 @@ def test_page_with_page_cache_off_comes_back_gzipped(client, article, page_cache
 
 
 def test_page_with_page_cache_off_comes_back_brotli_to_a_client_taking_it(
-    client, article, page_cache_off
+    client, article, page_cache_off, still_clock
 ):
     plain = client.get(ARTICLE)
     response = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
@@ -103,7 +117,9 @@ def test_page_with_page_cache_off_comes_back_brotli_to_a_client_taking_it(
     assert brotli.decompress(response.content) == plain.content
 
 
-def test_feed_and_sitemap_come_back_compressed(client, article, page_cache_off):
+def test_feed_and_sitemap_come_back_compressed(
+    client, article, page_cache_off, still_clock
+):
     for path in ("/feed/", "/sitemap.xml"):
         plain = client.get(path)
         response = client.get(path, HTTP_ACCEPT_ENCODING="br")
