@@ -81,13 +81,15 @@ def card(article: Article, style: str) -> SafeString:
     if style not in STYLES:
         raise ValueError(f"No card style {style!r}; see articles.cards.STYLES")
     key = card_key(article)
-    kept = fragments.get(key) or {}
-    html = kept.get(style)
-    if html is None:
+    kept = fragments.get(key)
+    html = kept.get(style) if kept else None
+    if html is None and kept:
         # This process may remember fewer styles than the write path has stored
         # since (fill_fragments, the worker): writing its copy back would lose them.
+        # (Nothing remembered means the shared cache had nothing either.)
         kept = fragments.get_shared(key) or kept
         html = kept.get(style)
+    kept = kept or {}
     if html is None:
         html = render_card(article, style)
         fragments.put(key, {**kept, style: html})

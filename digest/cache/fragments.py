@@ -23,6 +23,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from functools import cache as once
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -66,12 +67,22 @@ def _sources() -> bytes:
     return digest.digest()
 
 
+RELEASE_SETTINGS = ("MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ")
+
+
 def release() -> str:
     """A hash of what every fragment's HTML comes from besides its article: the
     templates, template tags and the settings that change URLs and dates."""
-    digest = hashlib.blake2b(_sources(), digest_size=8)
-    for name in ("MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ"):
-        digest.update(f"{name}={getattr(settings, name)!r}".encode())
+    return _release(
+        _sources(), tuple(repr(getattr(settings, n)) for n in RELEASE_SETTINGS)
+    )
+
+
+@lru_cache(maxsize=8)
+def _release(sources: bytes, values: tuple[str, ...]) -> str:
+    digest = hashlib.blake2b(sources, digest_size=8)
+    for name, value in zip(RELEASE_SETTINGS, values, strict=True):
+        digest.update(f"{name}={value}".encode())
     return digest.hexdigest()
 
 
