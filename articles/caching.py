@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles import cards
+from articles import body, cards
 from articles.models import Article, Category
 from digest.cache import bump
 
@@ -63,7 +63,7 @@ def article_changed(*, before: ArticleSnapshot | None, after: Article | None) ->
     pk = after.pk if after is not None else before.pk
     bump(f"article:{pk}", gone=after is None or not after.is_public)
     if after is not None and after.is_public:
-        fill_cards([pk])
+        fill_fragments([pk])
     after_snapshot = snapshot(after) if after is not None else None
     if not _listed(before) and not _listed(after_snapshot):
         return  # a draft's edits show on no public page
@@ -88,16 +88,18 @@ def article_changed(*, before: ArticleSnapshot | None, after: Article | None) ->
     )
 
 
-def fill_cards(pks: list[int]) -> None:
-    """Render these articles' cards in every style now, so no reader waits for one.
+def fill_fragments(pks: list[int]) -> None:
+    """Render these articles' cards in every style and their own part of their
+    pages (articles/body.py) now, so no reader waits for one.
 
-    Only ahead of readers: a page that finds a card missing renders it, so a
+    Only ahead of readers: a page that finds a fragment missing renders it, so a
     failure here is logged, never the editor's error (the change is committed).
     """
     try:
         cards.fill(Article.objects.cards().filter(pk__in=pks))
+        body.fill(pks)
     except Exception:
-        logger.exception("Could not render the cards of articles %s", pks)
+        logger.exception("Could not render the fragments of articles %s", pks)
 
 
 def _listed(article: ArticleSnapshot | None) -> bool:

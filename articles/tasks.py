@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from articles import body
 from articles.cards import fill, fill_missing
 from articles.counting import WINDOW, flush_buffered_views, prune_view_marks
 from articles.models import Article, Category
@@ -34,6 +35,7 @@ def make_featured_image_renditions(*, article_id: int, name: str) -> list[str]:
         bump(f"article:{article.pk}")
         if article.is_public:
             fill(Article.objects.cards().filter(pk=article.pk))
+            body.fill([article.pk])
     return created
 
 
@@ -46,12 +48,21 @@ def refresh_section_search(*, category_id: int) -> int:
 
 @task()
 def fill_cards(
-    *, article_ids: list[int] | None = None, category_id: int | None = None
+    *,
+    article_ids: list[int] | None = None,
+    category_id: int | None = None,
+    tag_id: int | None = None,
 ) -> int:
-    """Render the cards of these articles, or of a renamed section's, ahead of readers."""
+    """Render the fragments (cards, the article's own part of its page) of these
+    articles, or of those a renamed section or tag shows on, ahead of readers."""
     articles = Article.objects.published()
     if article_ids is not None:
         articles = articles.filter(pk__in=article_ids)
     if category_id is not None:
-        articles = articles.filter(category_id=category_id)  # a card names its own
-    return fill_missing(articles)
+        # A card names its own section; the page's breadcrumbs its parent too.
+        articles = articles.in_category_tree(Category(pk=category_id))
+    if tag_id is not None:
+        articles = articles.filter(tagged_items__tag_id=tag_id)
+    filled = fill_missing(articles)
+    body.fill_missing(articles)
+    return filled

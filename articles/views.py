@@ -1,23 +1,20 @@
 """The reader's pages: home, article, category, tag and author listings."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Category, TaggedArticle
+from articles.models import Article, Category
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
+from articles.related import related_articles
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
 from digest.pagination import paginate
 
 HOME_BLOCK_SIZE = 4
-RELATED_COUNT = 6
-RELATED_CANDIDATES = 120
 NEW_ARTICLES_COUNT = 8
 
 
@@ -101,65 +98,19 @@ def section_blocks() -> list[dict]:
 
 
 def new_articles(exclude_pk=None) -> list[Article]:
-    queryset = card_queryset()
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return list(queryset[:NEW_ARTICLES_COUNT])
+    """The newest articles but `exclude_pk`: the column beside every article.
 
-
-def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
-    """Articles sharing the most tags, then the same category, then the newest, so
-    the grid is full (RELATED_COUNT); never `article`.
-
-    Candidates are the articles most recently tagged with one of its tags, the
-    newest of its category and the newest of all: index scans whatever the
-    archive's size (a UNION ALL subquery), then the ranking over those few
-    hundred rows, all in one statement.
+    One list shared by every article page (`versioned`, kept until an article is
+    published, changed or removed), so a page rendered from nothing does not ask
+    for it again.
     """
-    by_tag = (
-        TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        .order_by("-id")
-        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
-    )
-    by_category = (
-        Article.objects.published()
-        .filter(category_id=article.category_id)
-        .newest_first()
-        .values_list("pk", flat=True)[: RELATED_COUNT + 1]
-    )
-    # The newest of all fill the grid when tags and section give too few.
-    newest = (
-        Article.objects.published()
-        .newest_first()
-        .values_list("pk", flat=True)[: RELATED_COUNT + 1]
-    )
-    candidates = by_tag.union(by_category, newest, all=True)
-    # Counted per candidate through the (article, tag) index, not by joining
-    # and grouping every tagged row of the candidates.
-    shared_tags = (
-        TaggedArticle.objects.filter(
-            content_object_id=OuterRef("pk"), tag_id__in=tag_ids
-        )
-        .order_by()
-        .values("content_object_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return list(
-        card_queryset()
-        .filter(pk__in=candidates)
-        .exclude(pk=article.pk)
-        .annotate(
-            shared_tags=Coalesce(Subquery(shared_tags), 0),
-            same_section=Case(
-                When(category_id=article.category_id, then=Value(1)),
-                default=Value(0),
-            ),
-        )
-        .order_by("-shared_tags", "-same_section", "-published_at", "-pk")[
-            :RELATED_COUNT
-        ]
-    )
+
+    def newest():
+        shows("latest")
+        return show_cards(card_queryset()[: NEW_ARTICLES_COUNT + 1])
+
+    articles = versioned("new-articles", newest) or []
+    return [a for a in articles if a.pk != exclude_pk][:NEW_ARTICLES_COUNT]
 
 
 @cacheable_page()
@@ -177,7 +128,7 @@ def article_detail(request, slug):
             "category", "category__parent", "author"
         ).defer("search_vector")  # large, and only search reads it
 
-    # Shared by every reader until the next content change (or scheduled
+    # Shared by signed-in readers until the next content change (or scheduled
     # article), like the page around it; the view count in it is as old as that.
     def published():
         article = base().published().filter(slug=slug).first()
@@ -185,7 +136,12 @@ def article_detail(request, slug):
             shows(f"article:{article.pk}")
         return article
 
-    article = versioned(f"article:{slug}", published)
+    # A reader without a session missed the page cache: a page rendered from
+    # nothing (the long tail) would only pay for storing the row as well.
+    if request.user.is_authenticated:
+        article = versioned(f"article:{slug}", published)
+    else:
+        article = published()
     preview = False
     if article is None:
         if not request.user.is_authenticated:
@@ -227,8 +183,6 @@ def _article_context(request, article: Article, *, preview: bool) -> dict:
         # Newly published articles may join this column up to
         # PAGE_CACHE_SECONDS late; removed ones leave it at once (their cards).
         "new_articles": show_cards(new_articles(exclude_pk=article.pk)),
-        "show_updated": article.published_at
-        and article.updated_at.date() > article.published_at.date(),
     }
     return context
 

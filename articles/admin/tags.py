@@ -8,6 +8,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles.tags import SLUG_MAX, tag_slug, unique_tag_slug
+from articles.tasks import fill_cards
+from background.queue import enqueue_on_commit
 from digest.cache import BumpsContentVersion
 
 
@@ -44,6 +46,13 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(BumpsContentVersion, TaggitTagAdmin):
     form = TagAdminForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "slug"} & set(form.changed_data):
+            # Its articles' pages list it: the worker renders their fragments
+            # again (readers render any it has not reached yet).
+            enqueue_on_commit(fill_cards, tag_id=obj.pk)
 
     # taggit's "Merge selected tags" moves only taggit's generic tagged items,
     # never TaggedArticle rows, and makes its new tag with taggit's Unicode slug:

@@ -126,3 +126,11 @@ def article_image(article, layout="card", eager=False, css_class=""):
 def card(article, style="card"):
     """`article`'s card where `style` says it sits (articles.cards.STYLES), kept as a fragment."""
     return cards.card(article, style)
+
+
+@register.simple_tag
+def article_body(article, tags, preview=False):
+    """The article's own part of its page, kept as a fragment (articles/body.py)."""
+    from articles import body  # it uses this library's filters
+
+    return body.body(article, list(tags), preview=preview)

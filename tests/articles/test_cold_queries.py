@@ -51,10 +51,12 @@ COLD_QUERIES = {
     # sections (categories); the cards of the newest of each section (a UNION
     # ALL subquery); "Most read" ids (day views); their cards (in_bulk).
     "home": 6,
-    # the article with its section and author; the next scheduled publication
-    # (how long its row may be kept); its tags; the related cards, ranked by
-    # shared tags among the candidates (its tags' newest, its section's newest,
-    # the newest: a UNION ALL subquery); the "New articles" cards.
+    # the article with its section and author; its tags; the related cards,
+    # ranked by shared tags among the candidates (its tags' newest, its
+    # section's newest, the newest: one statement, articles/related.py); the
+    # "New articles" cards and the next scheduled publication (how long that
+    # list may be kept; one list for every article page, so the first cold
+    # page pays for it and the next ones do not: see the test below).
     "article": 5,
     # the section with its parent; its sub-sections; the paginator's COUNT;
     # the page's cards.
@@ -201,6 +203,25 @@ def test_cold_page_costs_the_same_queries_at_any_archive_size(
     assert response.status_code == 200
     assert "X-Page-Cache" not in response  # rendered, not a stored page
     assert missing_content(page, response.content.decode(), archive) == []
+
+
+@pytest.mark.parametrize("archive", SIZES, indirect=True, ids=lambda n: f"{n}")
+def test_the_next_cold_article_finds_the_new_articles_list_kept(
+    client, archive, django_assert_num_queries
+):
+    """The long tail: every article page shows the same "New articles" list, so
+    once one cold page kept it, another costs its article, tags and related."""
+    with page_layer_off():
+        cold(client)
+        assert client.get(page_url("article", archive)).status_code == 200
+        other = archive["articles"][11]
+        with django_assert_num_queries(COLD_QUERIES["article"] - 2):
+            response = client.get(other.get_absolute_url())
+    assert response.status_code == 200
+    assert other.title in response.text
+    assert "You Might Also Like" in response.text
+    assert 'id="new-articles-title"' in response.text
+    assert response.text.count('<article class="card') >= 6
 
 
 @pytest.mark.parametrize("archive", SIZES, indirect=True, ids=lambda n: f"{n}")

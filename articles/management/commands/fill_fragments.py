@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models.functions import Mod
 
+from articles import body
 from articles.cards import ARCHIVE_STYLES, STYLES, fill_missing
 from articles.models import Article
 from articles.tasks import fill_cards
@@ -14,8 +15,8 @@ from articles.tasks import fill_cards
 
 class Command(BaseCommand):
     help = (
-        "Render the cards of published articles that are not in the fragment cache "
-        "yet, newest first: after a bulk load or a deploy that changed a template "
+        "Render the fragments (cards, each article's own part of its page) of "
+        "published articles that are not in the fragment cache yet, newest first: after a bulk load or a deploy that changed a template "
         "(readers render any missing card themselves; this only saves them the wait)."
     )
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
     ):
         if enqueue:
             fill_cards.enqueue()
-            self.stdout.write("The worker will render the cards not stored yet.")
+            self.stdout.write("The worker will render the fragments not stored yet.")
             return
         styles = STYLES if all_styles else ARCHIVE_STYLES
         articles = Article.objects.published()
@@ -53,15 +54,15 @@ class Command(BaseCommand):
                 k, n = (int(x) for x in part.split("/"))
             except ValueError:
                 raise CommandError("--part takes K/N, e.g. 1/2") from None
-            filled = fill_missing(
-                articles.alias(share=Mod("pk", n)).filter(share=k),
-                styles=styles,
-            )
-            self.stdout.write(str(filled))
+            share = articles.alias(share=Mod("pk", n)).filter(share=k)
+            filled = fill_missing(share, styles=styles)
+            pages = body.fill_missing(share)
+            self.stdout.write(f"{filled} {pages}")
             return
         started = time.monotonic()
         if jobs <= 1:
             filled = fill_missing(articles, styles=styles, progress=self.progress)
+            pages = body.fill_missing(articles, progress=self.progress_bodies)
         else:
             shares = [
                 subprocess.Popen(
@@ -77,18 +78,24 @@ class Command(BaseCommand):
                 )
                 for k in range(jobs)
             ]
-            filled = 0
+            filled = pages = 0
             for share in shares:
                 out, _ = share.communicate()
                 if share.returncode:
                     raise CommandError("a share of the work failed; see above")
-                filled += int(out.strip().splitlines()[-1])
+                cards_done, pages_done = out.strip().splitlines()[-1].split()
+                filled += int(cards_done)
+                pages += int(pages_done)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Rendered the cards of {filled} articles "
-                f"in {time.monotonic() - started:.1f}s."
+                f"Rendered the cards of {filled} articles and the pages' own "
+                f"part of {pages} in {time.monotonic() - started:.1f}s."
             )
         )
+
+    def progress_bodies(self, done: int, total: int) -> None:
+        if done % 10_000 < 200 or done == total:
+            self.stdout.write(f"  {done}/{total} articles' pages checked")
 
     def progress(self, done: int, total: int) -> None:
         if done % 10_000 < 500 or done == total:

@@ -1,0 +1,182 @@
+"""An article's own part of its page, rendered once per content and kept as a fragment.
+
+``{% article_body article tags %}`` (article_tags) prints the breadcrumbs, the
+headline, byline and dates, the picture, the body, the source, the tags and the
+share links (templates/articles/_article_body.html): everything on the article's
+page that shows only the article. Its related and new articles are cards
+(articles/cards.py); the header, footer and `<head>` are rendered per page.
+
+Like a card, the fragment is kept under a key made of everything it shows
+(`shown`) and the release (digest/cache/fragments.py), so an edit, a renamed
+section, tag or author, new image renditions or a deploy that changes a template
+make a new key and nothing has to invalidate it. The view count moves on every
+read, so the fragment holds a slot (`VIEWS_SLOT`) the page fills in.
+
+The write path renders it after a change is committed (`articles.caching`), and
+`manage.py fill_fragments` for a whole archive, so a reader who opens a
+long-tail article finds it ready. Kept in the shared fragments cache only, not
+in each process's memory: a body is tens of times a card, and the pages read
+most are in the page cache anyway.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from articles.templatetags.article_tags import compact_number
+from digest.cache import fragments
+from digest.cache.chrome import get_chrome
+from digest.images import rendition_set
+
+TEMPLATE = "articles/_article_body.html"
+VIEWS_SLOT = "\x00views\x00"  # never in escaped HTML: the page puts the count there
+FILL_BATCH = 200
+
+# Every article field _article_body.html prints (tests/articles/test_body.py
+# checks the template against it); besides these: the image, the section and its
+# parent, the author, the tags, the site's name and SITE_URL.
+SHOWN = (
+    "title",
+    "slug",
+    "lead",
+    "body",
+    "byline",
+    "published_at",
+    "updated_at",
+    "reading_time",
+    "image_alt",
+    "image_width",
+    "image_height",
+    "image_caption",
+    "source_url",
+    "source_name",
+)
+
+
+def show_updated(article: Article) -> bool:
+    """Whether the page names the day it was updated (a later day than published)."""
+    return bool(
+        article.published_at
+        and article.updated_at
+        and article.updated_at.date() > article.published_at.date()
+    )
+
+
+def _shown(article: Article, tags: list, site_name: str) -> tuple:
+    image = article.image
+    renditions = rendition_set(image) if image else None
+    category = article.category
+    parent = category.parent if category.parent_id else None
+    author = article.author
+    return (
+        *(getattr(article, name) for name in SHOWN),
+        image.name if image else "",
+        (len(renditions.webp), len(renditions.jpeg)) if renditions else (),
+        (category.pk, category.name, category.slug),
+        (parent.pk, parent.name, parent.slug) if parent else (),
+        (
+            author.pk,
+            author.username,
+            author.public_name,
+            author.avatar.name if author.avatar else "",
+        )
+        if author
+        else (),
+        tuple((tag.slug, tag.name) for tag in tags),
+        site_name,
+        settings.SITE_URL,
+    )
+
+
+def body_key(article: Article, tags: list, site_name: str) -> str:
+    return fragments.key("body", article.pk, _shown(article, tags, site_name))
+
+
+def render_body(article: Article, tags: list, site_name: str) -> str:
+    return get_template(TEMPLATE).render(
+        {
+            "article": article,
+            "category": article.category,
+            "tags": tags,
+            "show_updated": show_updated(article),
+            "site_name": site_name,
+            "SITE_URL": settings.SITE_URL,
+            "views": VIEWS_SLOT,
+        }
+    )
+
+
+def _with_views(html: str, article: Article) -> SafeString:
+    # Rendered by our own template, escaped there; the count is digits and a letter.
+    return mark_safe(html.replace(VIEWS_SLOT, compact_number(article.view_count)))
+
+
+def body(article: Article, tags: list, *, preview: bool = False) -> SafeString:
+    """The article's own part of its page, from its fragment or rendered and stored.
+
+    A preview (an editor's draft) is rendered and not kept.
+    """
+    site_name = get_chrome().settings.site_name
+    if preview:
+        return _with_views(render_body(article, tags, site_name), article)
+    key = body_key(article, tags, site_name)
+    store = fragments.store()
+    html = store.get(key)
+    if html is None:
+        html = render_body(article, tags, site_name)
+        store.set(key, html, fragments.TIMEOUT)
+    return _with_views(html, article)
+
+
+def _loaded(pks: list[int]) -> list[Article]:
+    return list(
+        Article.objects.filter(pk__in=pks)
+        .select_related("category", "category__parent", "author")
+        .prefetch_related("tags")
+        .defer("search_vector")
+    )
+
+
+def _tags(article: Article) -> list:
+    return sorted(article.tags.all(), key=lambda tag: tag.name)
+
+
+def fill(pks: Iterable[int]) -> int:
+    """Render these articles' fragments now (the write path); returns how many."""
+    site_name = get_chrome().settings.site_name
+    values = {}
+    for article in _loaded(list(pks)):
+        tags = _tags(article)
+        values[body_key(article, tags, site_name)] = render_body(
+            article, tags, site_name
+        )
+    fragments.store().set_many(values, fragments.TIMEOUT)
+    return len(values)
+
+
+def fill_missing(queryset, *, progress=None) -> int:
+    """Render the fragments of the articles in `queryset` that are not stored yet."""
+    site_name = get_chrome().settings.site_name
+    store = fragments.store()
+    ids = list(queryset.order_by("-published_at", "-pk").values_list("pk", flat=True))
+    filled = 0
+    for start in range(0, len(ids), FILL_BATCH):
+        batch = _loaded(ids[start : start + FILL_BATCH])
+        keys = {
+            article.pk: body_key(article, _tags(article), site_name)
+            for article in batch
+        }
+        stored = store.get_many(list(keys.values()))
+        values = {
+            keys[article.pk]: render_body(article, _tags(article), site_name)
+            for article in batch
+            if keys[article.pk] not in stored
+        }
+        store.set_many(values, fragments.TIMEOUT)
+        filled += len(values)
+        if progress:
+            progress(start + len(batch), len(ids))
+    return filled
