@@ -7,10 +7,11 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from articles import page_sql
 from articles.models import Article, Category
+from articles.page_sql import related_articles
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
-from articles.related import related_articles
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
 from digest.pagination import paginate
 
@@ -100,13 +101,14 @@ def section_blocks() -> list[dict]:
 def new_articles(exclude_pk=None) -> list[Article]:
     """The newest articles but `exclude_pk`: the column beside every article.
 
-    One list shared by every article page (`versioned`, kept until an article is
-    published, changed or removed), so a page rendered from nothing does not ask
-    for it again.
+    One list shared by every article page (`versioned`), so a page rendered from
+    nothing does not ask for it again. It declares only its cards, as the pages
+    showing it do: an article in it that changes or leaves makes it (and them)
+    stale at once; a newly published one joins within PAGE_CACHE_SECONDS, so
+    an edit elsewhere does not make every article page stale ("latest").
     """
 
     def newest():
-        shows("latest")
         return show_cards(card_queryset()[: NEW_ARTICLES_COUNT + 1])
 
     articles = versioned("new-articles", newest) or []
@@ -123,37 +125,42 @@ def article_detail(request, slug):
     if len(slug) > Article._meta.get_field("slug").max_length:
         raise Http404("No such article")  # and no cache key from a hostile path
 
-    def base():
-        return Article.objects.select_related(
-            "category", "category__parent", "author"
-        ).defer("search_vector")  # large, and only search reads it
-
-    # Shared by signed-in readers until the next content change (or scheduled
-    # article), like the page around it; the view count in it is as old as that.
+    # The article with its section, author and tags in one statement
+    # (articles/page_sql.py). Shared by signed-in readers until the next content
+    # change (or scheduled article), like the page around it; the view count in
+    # it is as old as that.
     def published():
-        article = base().published().filter(slug=slug).first()
-        if article is not None:
-            shows(f"article:{article.pk}")
-        return article
+        found = page_sql.published_article(slug)
+        if found is not None:
+            shows(f"article:{found[0].pk}")
+        return found
 
     # A reader without a session missed the page cache: a page rendered from
     # nothing (the long tail) would only pay for storing the row as well.
     if request.user.is_authenticated:
-        article = versioned(f"article:{slug}", published)
+        found = versioned(f"article:{slug}", published)
     else:
-        article = published()
+        found = published()
     preview = False
-    if article is None:
+    if found is None:
         if not request.user.is_authenticated:
             raise Http404("No such article")
-        article = get_object_or_404(base(), slug=slug)
+        article = get_object_or_404(
+            Article.objects.select_related(
+                "category", "category__parent", "author"
+            ).defer("search_vector"),
+            slug=slug,
+        )
+        tags = list(article.tags.order_by("name"))
         preview = not article.is_public
         # Staff preview only what the admin would let them edit; to anyone else
         # the article does not exist yet.
         if preview and not can_edit(request.user, article):
             raise Http404("No such article")
+    else:
+        article, tags = found
     if preview:
-        context = _article_context(request, article, preview=True)
+        context = _article_context(request, article, tags, preview=True)
         response = render(request, "articles/article_detail.html", context)
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
@@ -163,13 +170,12 @@ def article_detail(request, slug):
     return render_for_readers(
         request,
         "articles/article_detail.html",
-        lambda: _article_context(request, article, preview=False),
+        lambda: _article_context(request, article, tags, preview=False),
     )
 
 
-def _article_context(request, article: Article, *, preview: bool) -> dict:
+def _article_context(request, article: Article, tags: list, *, preview: bool) -> dict:
     """What the article page shows besides the reader's own parts."""
-    tags = list(article.tags.order_by("name"))
     # Its related articles come from its tags' listings.
     shows(f"article:{article.pk}", *(f"tag:{t.slug}" for t in tags))
     context = {

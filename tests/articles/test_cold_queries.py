@@ -51,13 +51,13 @@ COLD_QUERIES = {
     # sections (categories); the cards of the newest of each section (a UNION
     # ALL subquery); "Most read" ids (day views); their cards (in_bulk).
     "home": 6,
-    # the article with its section and author; its tags; the related cards,
-    # ranked by shared tags among the candidates (its tags' newest, its
-    # section's newest, the newest: one statement, articles/related.py); the
-    # "New articles" cards and the next scheduled publication (how long that
-    # list may be kept; one list for every article page, so the first cold
-    # page pays for it and the next ones do not: see the test below).
-    "article": 5,
+    # the article with its section, author and tags (one statement,
+    # articles/page_sql.py); the related cards, ranked by shared tags among the
+    # candidates (its tags' newest, its section's newest, the newest: one
+    # statement); the "New articles" cards and the next scheduled publication
+    # (how long that list may be kept; one list for every article page, so the
+    # first cold page pays for it and the next ones do not: see the test below).
+    "article": 4,
     # the section with its parent; its sub-sections; the paginator's COUNT;
     # the page's cards.
     "section": 4,
@@ -210,7 +210,7 @@ def test_the_next_cold_article_finds_the_new_articles_list_kept(
     client, archive, django_assert_num_queries
 ):
     """The long tail: every article page shows the same "New articles" list, so
-    once one cold page kept it, another costs its article, tags and related."""
+    once one cold page kept it, another costs its article and its related."""
     with page_layer_off():
         cold(client)
         assert client.get(page_url("article", archive)).status_code == 200

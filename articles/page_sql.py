@@ -1,0 +1,197 @@
+"""The article page's reads, one statement each: the article, its related articles.
+
+The page of a long-tail article is rendered from nothing (no cache holds it),
+so these run on most article requests. Written as SQL, not built through the
+ORM: composing the querysets (select_related over three tables, a UNION ALL
+subquery and a correlated count) cost more Python per page than PostgreSQL
+takes to run them (about 6 ms for the related articles alone). The instances
+are the ORM's own (`Model.from_db`, the relations in its cache), so templates,
+fragments and cards treat them as if a queryset had loaded them:
+
+- `published_article(slug)`: the article with its section, the section's parent
+  and the author (`select_related` would give the same) and its tags by name;
+- `related_articles(article, tag_ids)`: "You Might Also Like", loaded as
+  `Article.objects.cards()` loads cards.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, ArticleTag, Category, TaggedArticle
+
+
+def _concrete(model, *, skip=(), only=None) -> tuple[str, ...]:
+    """The attribute names of `model`'s columns, in the model's order (which
+    `Model.from_db` expects)."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname not in skip and (only is None or field.attname in only)
+    )
+
+
+def _select(alias: str, model, names) -> str:
+    table = model._meta
+    columns = {f.attname: f.column for f in table.concrete_fields}
+    return ", ".join(f'{alias}."{columns[name]}"' for name in names)
+
+
+User = get_user_model()
+# The search vector is large and only search reads it (a deferred field).
+PAGE_ARTICLE = _concrete(Article, skip={"search_vector"})
+PAGE_CATEGORY = _concrete(Category)
+PAGE_AUTHOR = _concrete(User)
+PAGE_TAG = ("id", "name", "slug")
+
+ARTICLE_SQL = f"""
+SELECT {_select("a", Article, PAGE_ARTICLE)},
+       {_select("c", Category, PAGE_CATEGORY)},
+       {_select("p", Category, PAGE_CATEGORY)},
+       {_select("u", User, PAGE_AUTHOR)},
+       (SELECT coalesce(json_agg(json_build_array(t.id, t.name, t.slug)
+                                 ORDER BY t.name, t.id), '[]')
+        FROM {TaggedArticle._meta.db_table} ta
+        JOIN {ArticleTag._meta.db_table} t ON t.id = ta.tag_id
+        WHERE ta.content_object_id = a.id)
+FROM {Article._meta.db_table} a
+JOIN {Category._meta.db_table} c ON c.id = a.category_id
+LEFT JOIN {Category._meta.db_table} p ON p.id = c.parent_id
+LEFT JOIN {User._meta.db_table} u ON u.id = a.author_id
+WHERE a.slug = %(slug)s AND a.status = %(published)s AND a.published_at <= %(now)s
+LIMIT 1
+"""
+
+
+def _build(model, names, values):
+    """An instance of `model` from its columns, or None for a LEFT JOIN's NULLs."""
+    if values[0] is None:
+        return None
+    return model.from_db("default", names, values)
+
+
+def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
+    """The published article at `slug` with its section (and parent), author and
+    tags by name, as `select_related` and `tags.order_by("name")` would load them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ARTICLE_SQL,
+            {
+                "slug": slug,
+                "published": Article.Status.PUBLISHED.value,
+                "now": timezone.now(),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ends = []
+    for names in (PAGE_ARTICLE, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR):
+        ends.append((ends[-1] if ends else 0) + len(names))
+    article = Article.from_db("default", PAGE_ARTICLE, row[: ends[0]])
+    category = _build(Category, PAGE_CATEGORY, row[ends[0] : ends[1]])
+    category._state.fields_cache["parent"] = _build(
+        Category, PAGE_CATEGORY, row[ends[1] : ends[2]]
+    )
+    article._state.fields_cache["category"] = category
+    article._state.fields_cache["author"] = _build(
+        User, PAGE_AUTHOR, row[ends[2] : ends[3]]
+    )
+    tags = [ArticleTag.from_db("default", PAGE_TAG, values) for values in row[-1]]
+    return article, tags
+
+
+RELATED_COUNT = 6
+# Articles most recently tagged with one of its tags that are ranked.
+RELATED_CANDIDATES = 120
+
+# Columns of a card (Article.objects.cards()), then its section's.
+ARTICLE_COLUMNS = _concrete(
+    Article,
+    only={
+        "id",
+        "title",
+        "slug",
+        "lead",
+        "category_id",
+        "image",
+        "image_width",
+        "image_height",
+        "image_alt",
+        "status",
+        "published_at",
+        "is_featured",
+        "reading_time",
+    },
+)
+CATEGORY_COLUMNS = ("id", "name", "slug")
+
+
+def _columns() -> str:
+    return (
+        f"{_select('a', Article, ARTICLE_COLUMNS)}, "
+        f"{_select('c', Category, CATEGORY_COLUMNS)}"
+    )
+
+
+# Candidates: the articles most recently tagged with one of its tags (the
+# (tag, -id) index), the newest of its section and the newest of all, so the
+# grid is full; then ranked by shared tags (counted through the (article, tag)
+# index), same section, newest.
+RELATED_SQL = f"""
+WITH candidates AS (
+    (SELECT t.content_object_id AS id FROM {TaggedArticle._meta.db_table} t
+     WHERE t.tag_id = ANY(%(tags)s) ORDER BY t.id DESC LIMIT %(candidates)s)
+    UNION ALL
+    (SELECT a.id FROM {Article._meta.db_table} a
+     WHERE a.status = %(published)s AND a.published_at <= %(now)s
+       AND a.category_id = %(category)s
+     ORDER BY a.published_at DESC, a.id DESC LIMIT %(fill)s)
+    UNION ALL
+    (SELECT a.id FROM {Article._meta.db_table} a
+     WHERE a.status = %(published)s AND a.published_at <= %(now)s
+     ORDER BY a.published_at DESC, a.id DESC LIMIT %(fill)s)
+)
+SELECT {_columns()}
+FROM {Article._meta.db_table} a
+JOIN {Category._meta.db_table} c ON c.id = a.category_id
+WHERE a.id IN (SELECT id FROM candidates)
+  AND a.id <> %(article)s
+  AND a.status = %(published)s AND a.published_at <= %(now)s
+ORDER BY
+    (SELECT count(*) FROM {TaggedArticle._meta.db_table} s
+     WHERE s.content_object_id = a.id AND s.tag_id = ANY(%(tags)s)) DESC,
+    (a.category_id = %(category)s) DESC,
+    a.published_at DESC, a.id DESC
+LIMIT %(count)s
+"""
+
+
+def cards_from_rows(rows) -> list[Article]:
+    """Articles with their section, as `Article.objects.cards()` would load them."""
+    split = len(ARTICLE_COLUMNS)
+    articles = []
+    for row in rows:
+        article = Article.from_db("default", ARTICLE_COLUMNS, row[:split])
+        category = Category.from_db("default", CATEGORY_COLUMNS, row[split:])
+        article._state.fields_cache["category"] = category
+        articles.append(article)
+    return articles
+
+
+def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
+    """Articles sharing the most tags, then the same section, then the newest, so
+    the grid is full (RELATED_COUNT); never `article`, only published ones."""
+    params = {
+        "tags": list(tag_ids),
+        "candidates": RELATED_CANDIDATES,
+        "published": Article.Status.PUBLISHED.value,
+        "now": timezone.now(),
+        "category": article.category_id,
+        "fill": RELATED_COUNT + 1,
+        "article": article.pk,
+        "count": RELATED_COUNT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RELATED_SQL, params)
+        return cards_from_rows(cursor.fetchall())
