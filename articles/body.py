@@ -23,10 +23,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from articles.templatetags.article_tags import compact_number
 from digest.cache import fragments
 from digest.cache.chrome import get_chrome
 from digest.images import rendition_set
@@ -109,26 +107,22 @@ def render_body(article: Article, tags: list, site_name: str) -> str:
     )
 
 
-def _with_views(html: str, article: Article) -> SafeString:
-    # Rendered by our own template, escaped there; the count is digits and a letter.
-    return mark_safe(html.replace(VIEWS_SLOT, compact_number(article.view_count)))
-
-
-def body(article: Article, tags: list, *, preview: bool = False) -> SafeString:
-    """The article's own part of its page, from its fragment or rendered and stored.
+def body(article: Article, tags: list, *, preview: bool = False) -> str:
+    """The article's own part of its page, from its fragment or rendered and
+    stored, with `VIEWS_SLOT` where the view count goes (article_tags fills it).
 
     A preview (an editor's draft) is rendered and not kept.
     """
     site_name = get_chrome().settings.site_name
     if preview:
-        return _with_views(render_body(article, tags, site_name), article)
+        return render_body(article, tags, site_name)
     key = body_key(article, tags, site_name)
     store = fragments.store()
     html = store.get(key)
     if html is None:
         html = render_body(article, tags, site_name)
         store.set(key, html, fragments.TIMEOUT)
-    return _with_views(html, article)
+    return html
 
 
 def _loaded(pks: list[int]) -> list[Article]:

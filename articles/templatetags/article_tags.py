@@ -7,7 +7,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import cards
+from articles import body, cards
 from articles.templatetags.article_images import picture
 from digest import sanitize
 
@@ -130,7 +130,8 @@ def card(article, style="card"):
 
 @register.simple_tag
 def article_body(article, tags, preview=False):
-    """The article's own part of its page, kept as a fragment (articles/body.py)."""
-    from articles import body  # it uses this library's filters
-
-    return body.body(article, list(tags), preview=preview)
+    """The article's own part of its page, kept as a fragment (articles/body.py),
+    with its view count filled in."""
+    html = body.body(article, list(tags), preview=preview)
+    # Rendered by our own template, escaped there; the count is digits and a letter.
+    return mark_safe(html.replace(body.VIEWS_SLOT, compact_number(article.view_count)))
