@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.template.loader import get_template
 
-from articles.models import Article
+from articles.models import Article, TaggedArticle
 from digest.cache import fragments
 from digest.cache.chrome import get_chrome
 from digest.images import rendition_set
@@ -107,13 +107,12 @@ def render_body(article: Article, tags: list, site_name: str) -> str:
     )
 
 
-def body(article: Article, tags: list, *, preview: bool = False) -> str:
+def body(article: Article, tags: list, site_name: str, *, preview: bool = False) -> str:
     """The article's own part of its page, from its fragment or rendered and
     stored, with `VIEWS_SLOT` where the view count goes (article_tags fills it).
 
     A preview (an editor's draft) is rendered and not kept.
     """
-    site_name = get_chrome().settings.site_name
     if preview:
         return render_body(article, tags, site_name)
     key = body_key(article, tags, site_name)
@@ -125,52 +124,54 @@ def body(article: Article, tags: list, *, preview: bool = False) -> str:
     return html
 
 
-def _loaded(pks: list[int]) -> list[Article]:
-    return list(
+def _rendered(pks: list[int], *, skip_stored: bool) -> dict[str, str]:
+    """Key → fragment of these articles (those not stored yet, with `skip_stored`).
+
+    Tags in the page's order (by name, in the database's collation), so the keys
+    are the ones the page computes.
+    """
+    site_name = get_chrome().settings.site_name
+    articles = (
         Article.objects.filter(pk__in=pks)
         .select_related("category", "category__parent", "author")
-        .prefetch_related("tags")
         .defer("search_vector")
     )
-
-
-def _tags(article: Article) -> list:
-    return sorted(article.tags.all(), key=lambda tag: tag.name)
+    tags_of: dict[int, list] = {}
+    tagged = (
+        TaggedArticle.objects.filter(content_object_id__in=pks)
+        .select_related("tag")
+        .order_by("tag__name", "tag_id")
+    )
+    for item in tagged:
+        tags_of.setdefault(item.content_object_id, []).append(item.tag)
+    keyed = {}
+    for article in articles:
+        tags = tags_of.get(article.pk, [])
+        keyed[body_key(article, tags, site_name)] = (article, tags)
+    if skip_stored:
+        for key in fragments.store().get_many(list(keyed)):
+            del keyed[key]
+    return {
+        key: render_body(article, tags, site_name)
+        for key, (article, tags) in keyed.items()
+    }
 
 
 def fill(pks: Iterable[int]) -> int:
     """Render these articles' fragments now (the write path); returns how many."""
-    site_name = get_chrome().settings.site_name
-    values = {}
-    for article in _loaded(list(pks)):
-        tags = _tags(article)
-        values[body_key(article, tags, site_name)] = render_body(
-            article, tags, site_name
-        )
+    values = _rendered(list(pks), skip_stored=False)
     fragments.store().set_many(values, fragments.TIMEOUT)
     return len(values)
 
 
 def fill_missing(queryset, *, progress=None) -> int:
     """Render the fragments of the articles in `queryset` that are not stored yet."""
-    site_name = get_chrome().settings.site_name
-    store = fragments.store()
     ids = list(queryset.order_by("-published_at", "-pk").values_list("pk", flat=True))
     filled = 0
     for start in range(0, len(ids), FILL_BATCH):
-        batch = _loaded(ids[start : start + FILL_BATCH])
-        keys = {
-            article.pk: body_key(article, _tags(article), site_name)
-            for article in batch
-        }
-        stored = store.get_many(list(keys.values()))
-        values = {
-            keys[article.pk]: render_body(article, _tags(article), site_name)
-            for article in batch
-            if keys[article.pk] not in stored
-        }
-        store.set_many(values, fragments.TIMEOUT)
+        values = _rendered(ids[start : start + FILL_BATCH], skip_stored=True)
+        fragments.store().set_many(values, fragments.TIMEOUT)
         filled += len(values)
         if progress:
-            progress(start + len(batch), len(ids))
+            progress(min(start + FILL_BATCH, len(ids)), len(ids))
     return filled

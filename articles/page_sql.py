@@ -14,6 +14,8 @@ fragments and cards treat them as if a queryset had loaded them:
   `Article.objects.cards()` loads cards.
 """
 
+from itertools import accumulate
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -43,6 +45,13 @@ PAGE_ARTICLE = _concrete(Article, skip={"search_vector"})
 PAGE_CATEGORY = _concrete(Category)
 PAGE_AUTHOR = _concrete(User)
 PAGE_TAG = ("id", "name", "slug")
+# Where the article's, section's, parent's and author's columns end in a row.
+_PAGE_ENDS = tuple(
+    accumulate(
+        len(names)
+        for names in (PAGE_ARTICLE, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR)
+    )
+)
 
 ARTICLE_SQL = f"""
 SELECT {_select("a", Article, PAGE_ARTICLE)},
@@ -85,9 +94,7 @@ def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    ends = []
-    for names in (PAGE_ARTICLE, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR):
-        ends.append((ends[-1] if ends else 0) + len(names))
+    ends = _PAGE_ENDS
     article = Article.from_db("default", PAGE_ARTICLE, row[: ends[0]])
     category = _build(Category, PAGE_CATEGORY, row[ends[0] : ends[1]])
     category._state.fields_cache["parent"] = _build(

@@ -7,9 +7,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import page_sql
 from articles.models import Article, Category
-from articles.page_sql import related_articles
+from articles.page_sql import published_article, related_articles
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
@@ -130,7 +129,7 @@ def article_detail(request, slug):
     # change (or scheduled article), like the page around it; the view count in
     # it is as old as that.
     def published():
-        found = page_sql.published_article(slug)
+        found = published_article(slug)
         if found is not None:
             shows(f"article:{found[0].pk}")
         return found

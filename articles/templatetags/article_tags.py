@@ -128,10 +128,12 @@ def card(article, style="card"):
     return cards.card(article, style)
 
 
-@register.simple_tag
-def article_body(article, tags, preview=False):
+@register.simple_tag(takes_context=True)
+def article_body(context, article, tags, preview=False):
     """The article's own part of its page, kept as a fragment (articles/body.py),
     with its view count filled in."""
-    html = body.body(article, list(tags), preview=preview)
+    # The header and footer's data the page already read (digest.context_processors).
+    site_name = context["chrome"].settings.site_name
+    html = body.body(article, list(tags), site_name, preview=preview)
     # Rendered by our own template, escaped there; the count is digits and a letter.
     return mark_safe(html.replace(body.VIEWS_SLOT, compact_number(article.view_count)))

@@ -16,8 +16,9 @@ from articles.tasks import fill_cards
 class Command(BaseCommand):
     help = (
         "Render the fragments (cards, each article's own part of its page) of "
-        "published articles that are not in the fragment cache yet, newest first: after a bulk load or a deploy that changed a template "
-        "(readers render any missing card themselves; this only saves them the wait)."
+        "published articles that are not in the fragment cache yet, newest first: "
+        "after a bulk load or a deploy that changed a template (readers render any "
+        "missing fragment themselves; this only saves them the wait)."
     )
 
     def add_arguments(self, parser):
