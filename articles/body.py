@@ -1,16 +1,21 @@
-"""An article's own part of its page, rendered once per content and kept as a fragment.
+"""An article's own parts of its page, rendered once per content and kept as a fragment.
 
 ``{% article_body article tags %}`` (article_tags) prints the breadcrumbs, the
 headline, byline and dates, the picture, the body, the source, the tags and the
-share links (templates/articles/_article_body.html): everything on the article's
-page that shows only the article. Its related and new articles are cards
-(articles/cards.py); the header, footer and `<head>` are rendered per page.
+share links (templates/articles/_article_body.html), and ``{% article_head
+article tags %}`` its `<head>` metadata (description, canonical link, Open Graph,
+JSON-LD: templates/articles/_article_head.html): everything on the article's
+page that shows only the article. Both are one fragment (`Parts`). Its related
+and new articles are cards (articles/cards.py); the header and footer are the
+site's (digest/cache/chrome.py).
 
 Like a card, the fragment is kept under a key made of everything it shows
 (`shown`) and the release (digest/cache/fragments.py), so an edit, a renamed
 section, tag or author, new image renditions or a deploy that changes a template
 make a new key and nothing has to invalidate it. The view count moves on every
-read, so the fragment holds a slot (`VIEWS_SLOT`) the page fills in.
+read, so the fragment holds a slot (`VIEWS_SLOT`) the page fills in; the head's
+absolute links name the scheme and host the page was asked for, another slot
+(`BASE_SLOT`).
 
 The write path renders it after a change is committed (`articles.caching`), and
 `manage.py fill_fragments` for a whole archive, so a reader who opens a
@@ -20,6 +25,8 @@ most are in the page cache anyway.
 """
 
 from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.template.loader import get_template
@@ -30,13 +37,23 @@ from digest.cache.chrome import get_chrome
 from digest.images import rendition_set
 
 TEMPLATE = "articles/_article_body.html"
-VIEWS_SLOT = "\x00views\x00"  # never in escaped HTML: the page puts the count there
+HEAD_TEMPLATE = "articles/_article_head.html"
+# Never in escaped HTML: the page puts the count there.
+VIEWS_SLOT = "\x00views\x00"
+# And its scheme and host here: a private-use character, which neither HTML nor
+# JSON (in the JSON-LD) escapes, as a NUL would be in JSON.
+BASE_SLOT = "\ue000base\ue000"
 FILL_BATCH = 200
 
-# Every article field _article_body.html prints (tests/articles/test_body.py
-# checks the template against it); besides these: the image, the section and its
-# parent, the author, the tags, the site's name and SITE_URL.
+# Every article field _article_body.html and _article_head.html print
+# (tests/articles/test_body.py checks the templates against it); besides these:
+# the image, the section and its parent, the author, the tags, the site's name,
+# about text and tagline (the head's description when the article has none) and
+# SITE_URL.
 SHOWN = (
+    "seo_title",
+    "seo_description",
+    "created_at",
     "title",
     "slug",
     "lead",
@@ -63,7 +80,14 @@ def show_updated(article: Article) -> bool:
     )
 
 
-def _shown(article: Article, tags: list, site_name: str) -> tuple:
+class Parts(NamedTuple):
+    """An article's own parts of its page, with their slots."""
+
+    body: str
+    head: str
+
+
+def _shown(article: Article, tags: list, site) -> tuple:
     image = article.image
     renditions = rendition_set(image) if image else None
     category = article.category
@@ -84,53 +108,74 @@ def _shown(article: Article, tags: list, site_name: str) -> tuple:
         if author
         else (),
         tuple((tag.slug, tag.name) for tag in tags),
-        site_name,
+        site.site_name,
+        site.about,
+        site.tagline,
         settings.SITE_URL,
     )
 
 
-def body_key(article: Article, tags: list, site_name: str) -> str:
-    return fragments.key("body", article.pk, _shown(article, tags, site_name))
+def body_key(article: Article, tags: list, site) -> str:
+    """The fragment's key; `site` is the site settings (`get_chrome().settings`)."""
+    return fragments.key("body", article.pk, _shown(article, tags, site))
 
 
-def render_body(article: Article, tags: list, site_name: str) -> str:
-    return get_template(TEMPLATE).render(
+def render_parts(article: Article, tags: list, site, *, preview: bool = False) -> Parts:
+    body_html = get_template(TEMPLATE).render(
         {
             "article": article,
             "category": article.category,
             "tags": tags,
             "show_updated": show_updated(article),
-            "site_name": site_name,
+            "site_name": site.site_name,
             "SITE_URL": settings.SITE_URL,
             "views": VIEWS_SLOT,
         }
     )
+    head_html = get_template(HEAD_TEMPLATE).render(
+        {
+            "article": article,
+            "preview": preview,
+            "og_image": article.image.url if article.image else "",
+            "canonical": BASE_SLOT + article.get_absolute_url(),
+            # What _meta.html and the JSON-LD read of the site (seo_tags).
+            "chrome": SimpleNamespace(settings=site),
+            "site": site,
+            "absolute_base": BASE_SLOT,
+        }
+    )
+    return Parts(body_html, head_html)
 
 
-def body(article: Article, tags: list, site_name: str, *, preview: bool = False) -> str:
-    """The article's own part of its page, from its fragment or rendered and
-    stored, with `VIEWS_SLOT` where the view count goes (article_tags fills it).
+def parts(article: Article, tags: list, site, *, preview: bool = False) -> Parts:
+    """The article's own parts of its page, from its fragment or rendered and
+    stored, with `VIEWS_SLOT` and `BASE_SLOT` to fill (article_tags fills them).
 
-    A preview (an editor's draft) is rendered and not kept.
+    The page asks twice (its head, then its body): the second time is answered
+    from the article instance. A preview (an editor's draft) is rendered and not kept.
     """
     if preview:
-        return render_body(article, tags, site_name)
-    key = body_key(article, tags, site_name)
+        return render_parts(article, tags, site, preview=True)
+    key = body_key(article, tags, site)
+    known = article.__dict__.get("_page_parts")
+    if known is not None and known[0] == key:
+        return known[1]
     store = fragments.store()
-    html = store.get(key)
-    if html is None:
-        html = render_body(article, tags, site_name)
-        store.set(key, html, fragments.TIMEOUT)
-    return html
+    found = store.get(key)
+    if found is None:
+        found = render_parts(article, tags, site)
+        store.set(key, found, fragments.TIMEOUT)
+    article.__dict__["_page_parts"] = (key, found)
+    return found
 
 
-def _rendered(pks: list[int], *, skip_stored: bool) -> dict[str, str]:
+def _rendered(pks: list[int], *, skip_stored: bool) -> dict[str, Parts]:
     """Key → fragment of these articles (those not stored yet, with `skip_stored`).
 
     Tags in the page's order (by name, in the database's collation), so the keys
     are the ones the page computes.
     """
-    site_name = get_chrome().settings.site_name
+    site = get_chrome().settings
     articles = (
         Article.objects.filter(pk__in=pks)
         .select_related("category", "category__parent", "author")
@@ -147,13 +192,12 @@ def _rendered(pks: list[int], *, skip_stored: bool) -> dict[str, str]:
     keyed = {}
     for article in articles:
         tags = tags_of.get(article.pk, [])
-        keyed[body_key(article, tags, site_name)] = (article, tags)
+        keyed[body_key(article, tags, site)] = (article, tags)
     if skip_stored:
         for key in fragments.store().get_many(list(keyed)):
             del keyed[key]
     return {
-        key: render_body(article, tags, site_name)
-        for key, (article, tags) in keyed.items()
+        key: render_parts(article, tags, site) for key, (article, tags) in keyed.items()
     }
 
 

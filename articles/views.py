@@ -182,8 +182,6 @@ def _article_context(request, article: Article, tags: list, *, preview: bool) ->
         "category": article.category,
         "tags": tags,
         "preview": preview,
-        "og_image": article.image.url if article.image else "",
-        "canonical": request.build_absolute_uri(article.get_absolute_url()),
         "related": show_cards(related_articles(article, [t.pk for t in tags])),
         # Newly published articles may join this column up to
         # PAGE_CACHE_SECONDS late; removed ones leave it at once (their cards).

@@ -46,15 +46,18 @@ def _tasks_run_when_enqueued(settings):
 def _clear_cache():
     from django.core.cache import caches
 
+    from digest.cache.chrome import forget_parts
     from digest.cache.fragments import forget_recent
 
     for cache in caches.all():
         cache.clear()
     forget_recent()
+    forget_parts()
     yield
     for cache in caches.all():
         cache.clear()
     forget_recent()
+    forget_parts()
 
 
 @pytest.fixture

@@ -129,11 +129,24 @@ def card(article, style="card"):
 
 
 @register.simple_tag(takes_context=True)
+def article_head(context, article, tags, preview=False):
+    """The article page's `<head>` metadata, kept with its body (articles/body.py),
+    its links made absolute with the scheme and host this page was asked for."""
+    # The header and footer's data the page already read (digest.context_processors).
+    site = context["chrome"].settings
+    html = body.parts(article, list(tags), site, preview=preview).head
+    request = context["request"]
+    # Rendered by our own template, escaped there; the host passed ALLOWED_HOSTS'
+    # check (letters, digits, dots, dashes, a port), so it needs no escaping.
+    base = f"{request.scheme}://{request.get_host()}"
+    return mark_safe(html.replace(body.BASE_SLOT, base))
+
+
+@register.simple_tag(takes_context=True)
 def article_body(context, article, tags, preview=False):
     """The article's own part of its page, kept as a fragment (articles/body.py),
     with its view count filled in."""
-    # The header and footer's data the page already read (digest.context_processors).
-    site_name = context["chrome"].settings.site_name
-    html = body.body(article, list(tags), site_name, preview=preview)
+    site = context["chrome"].settings
+    html = body.parts(article, list(tags), site, preview=preview).body
     # Rendered by our own template, escaped there; the count is digits and a letter.
     return mark_safe(html.replace(body.VIEWS_SLOT, compact_number(article.view_count)))

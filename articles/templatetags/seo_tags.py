@@ -20,6 +20,10 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def _absolute(context, url: str) -> str:
     if not url or url.startswith(("http://", "https://")):
         return url
+    # A fragment kept for every host (articles/body.py) holds a slot instead.
+    base = context.get("absolute_base")
+    if base is not None:
+        return base + url
     request = context.get("request")
     if request is not None:
         return request.build_absolute_uri(url)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from articles import body, publishing
 from articles.models import Article
 from digest.cache import fragments
+from digest.cache.chrome import get_chrome
 from tests.articles.test_cards import committed
 from tests.articles.test_publishing import staff
 from tests.client import Client
@@ -35,12 +36,18 @@ def loaded(article: Article) -> Article:
     )
 
 
-def stored(article: Article) -> str | None:
+def stored_parts(article: Article) -> body.Parts | None:
     """The article's fragment as its page would find it now."""
     article = loaded(article)
     tags = sorted(article.tags.all(), key=lambda tag: tag.name)
-    key = body.body_key(article, tags, "Digest")
+    key = body.body_key(article, tags, get_chrome().settings)
     return fragments.store().get(key)
+
+
+def stored(article: Article) -> str | None:
+    """The body part of the article's fragment, as its page would find it now."""
+    found = stored_parts(article)
+    return found.body if found else None
 
 
 @pytest.fixture
@@ -70,14 +77,41 @@ def main_part(html: str) -> str:
     return html.split('<article class="article">')[1].split('id="related-title"')[0]
 
 
-def test_every_field_the_fragment_prints_is_part_of_its_key():
-    source = (Path(django_settings.BASE_DIR) / "templates" / body.TEMPLATE).read_text()
+@pytest.mark.parametrize("template", [body.TEMPLATE, body.HEAD_TEMPLATE])
+def test_every_field_the_fragment_prints_is_part_of_its_key(template):
+    source = (Path(django_settings.BASE_DIR) / "templates" / template).read_text()
     fields = set(re.findall(r"\barticle\.(\w+)", source))
-    assert {"title", "body", "lead", "published_at"} <= fields  # parsed at all
+    assert {"title", "lead"} <= fields  # parsed at all
     assert "view_count" not in fields, "the count moves: print the views slot"
     assert fields - DERIVED - NOT_KEPT <= set(body.SHOWN), (
-        "a field _article_body.html prints is missing from articles.body.SHOWN"
+        f"a field {template} prints is missing from articles.body.SHOWN"
     )
+
+
+def test_the_jsonld_reads_only_fields_of_the_key():
+    """The head's JSON-LD is built in seo_tags, not the template: read its source."""
+    source = (
+        Path(django_settings.BASE_DIR) / "articles" / "templatetags" / "seo_tags.py"
+    ).read_text()
+    code = source.split("def article_structured_data")[1].split("\n@register")[0]
+    fields = set(re.findall(r"\barticle\.(\w+)", code))
+    assert {"title", "seo_title", "published_at"} <= fields
+    assert fields - DERIVED - NOT_KEPT <= set(body.SHOWN)
+
+
+def test_the_head_names_the_host_the_page_was_asked_for(page_cache_off, news, settings):
+    settings.ALLOWED_HOSTS = ["news.example", "testserver"]
+    article = ArticleFactory(title="Tide tables", slug="tide-tables", category=news)
+    for host in ("news.example", "testserver"):
+        html = Client(HTTP_HOST=host).get(article.get_absolute_url()).text
+        head = html.split("</head>")[0]
+        assert f'<link rel="canonical" href="http://{host}/articles/tide-tables/">' in (
+            head
+        )
+        assert f'"@id": "http://{host}/articles/tide-tables/"' in head
+        assert body.BASE_SLOT not in html
+    kept = stored_parts(article)
+    assert kept is not None and body.BASE_SLOT in kept.head  # one fragment for both
 
 
 def test_published_article_has_its_fragment_before_any_page_is_read(news, editor):
