@@ -1,7 +1,9 @@
-"""The article page's reads, one statement each: the article, its related articles.
+"""The public pages' costliest reads, one statement each: the article, its related
+articles, the front page's section blocks.
 
 The page of a long-tail article is rendered from nothing (no cache holds it),
-so these run on most article requests. Written as SQL, not built through the
+so these run on most article requests; the front page's blocks after every
+change of the newest articles. Written as SQL, not built through the
 ORM: composing the querysets (select_related over three tables, a UNION ALL
 subquery and a correlated count) cost more Python per page than PostgreSQL
 takes to run them (about 6 ms for the related articles alone). The instances
@@ -11,7 +13,9 @@ fragments and cards treat them as if a queryset had loaded them:
 - `published_article(slug)`: the article with its section, the section's parent
   and the author (`select_related` would give the same) and its tags by name;
 - `related_articles(article, tag_ids)`: "You Might Also Like", loaded as
-  `Article.objects.cards()` loads cards.
+  `Article.objects.cards()` loads cards;
+- `newest_by_section(trees, size)`: the newest cards of each front-page section
+  and its sub-sections.
 """
 
 from itertools import accumulate
@@ -202,3 +206,58 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
     with connection.cursor() as cursor:
         cursor.execute(RELATED_SQL, params)
         return cards_from_rows(cursor.fetchall())
+
+
+# The newest of each section's tree: the newest few of each of its categories
+# (a LATERAL LIMIT each, an index scan of articles_category_recent, however old
+# its newest article), then the newest of those per section.
+SECTIONS_SQL = f"""
+WITH tree(category_id, section_id) AS (
+    SELECT * FROM unnest(%(categories)s::bigint[], %(sections)s::bigint[])
+),
+picked AS (
+    SELECT t.section_id, p.id, p.published_at,
+           row_number() OVER (PARTITION BY t.section_id
+                              ORDER BY p.published_at DESC, p.id DESC) AS n
+    FROM tree t
+    CROSS JOIN LATERAL (
+        SELECT a.id, a.published_at FROM {Article._meta.db_table} a
+        WHERE a.category_id = t.category_id
+          AND a.status = %(published)s AND a.published_at <= %(now)s
+        ORDER BY a.published_at DESC, a.id DESC
+        LIMIT %(size)s
+    ) p
+)
+SELECT picked.section_id, {_columns()}
+FROM picked
+JOIN {Article._meta.db_table} a ON a.id = picked.id
+JOIN {Category._meta.db_table} c ON c.id = a.category_id
+WHERE picked.n <= %(size)s
+ORDER BY picked.section_id, picked.n
+"""
+
+
+def newest_by_section(
+    trees: dict[int, list[int]], size: int
+) -> dict[int, list[Article]]:
+    """Section id → the newest `size` published cards of the categories in
+    `trees[section id]` (the section and its sub-sections), newest first."""
+    pairs = [(c, section) for section, ids in trees.items() for c in ids]
+    if not pairs:
+        return {}
+    params = {
+        "categories": [c for c, _ in pairs],
+        "sections": [section for _, section in pairs],
+        "published": Article.Status.PUBLISHED.value,
+        "now": timezone.now(),
+        "size": size,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SECTIONS_SQL, params)
+        rows = cursor.fetchall()
+    found: dict[int, list[Article]] = {}
+    for row, article in zip(
+        rows, cards_from_rows(row[1:] for row in rows), strict=True
+    ):
+        found.setdefault(row[0], []).append(article)
+    return found

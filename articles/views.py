@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Category
-from articles.page_sql import published_article, related_articles
+from articles.page_sql import newest_by_section, published_article, related_articles
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
@@ -69,27 +69,17 @@ def _home_context() -> dict:
 def section_blocks() -> list[dict]:
     """The newest articles of each top-level menu section, in two queries.
 
-    The cards of one small LIMIT per section (UNION ALL, a subquery), each an
-    index scan of articles_category_recent, so the home page costs the same at
-    1,000 and at 100,000 articles.
+    One LIMIT per section over its tree (articles/page_sql.py), each an index
+    scan of articles_category_recent, so the home page costs the same at 1,000
+    and at 100,000 articles.
     """
     categories = list(Category.objects.order_by("position", "name"))
     sections = [c for c in categories if c.parent_id is None and c.show_in_menu]
-    if not sections:
-        return []
-    section_of = {c.pk: c.pk for c in sections}
-    section_of |= {c.pk: c.parent_id for c in categories if c.parent_id in section_of}
-    newest = Article.objects.published().newest_first().values_list("pk", flat=True)
-    per_section = [
-        newest.filter(
-            category_id__in=[c for c, s in section_of.items() if s == section.pk]
-        )[:HOME_BLOCK_SIZE]
-        for section in sections
-    ]
-    newest_of_each = per_section[0].union(*per_section[1:], all=True)
-    by_section: dict[int, list[Article]] = {}
-    for article in card_queryset().filter(pk__in=newest_of_each):
-        by_section.setdefault(section_of[article.category_id], []).append(article)
+    trees = {section.pk: [section.pk] for section in sections}
+    for category in categories:
+        if category.parent_id in trees:
+            trees[category.parent_id].append(category.pk)
+    by_section = newest_by_section(trees, HOME_BLOCK_SIZE)
     return [
         {"category": section, "articles": by_section[section.pk]}
         for section in sections

@@ -1,5 +1,6 @@
 """The reader's pages: what a reader sees, what a reader may not see, and query budgets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -68,6 +69,51 @@ def test_home_shows_latest_articles_and_section_blocks(client, newsroom):
     assert 'id="section-culture"' in response.text
     assert "New articles" in response.text
     assert "Most read" in response.text
+
+
+def test_each_home_section_block_shows_the_newest_four_of_its_tree(client):
+    """A section's block: its own and its sub-sections' newest, newest first; a
+    quiet section's newest however old; no draft or scheduled article."""
+    now = timezone.now()
+    news = CategoryFactory(name="News", slug="news", position=1)
+    economy = CategoryFactory(name="Economy", slug="economy", parent=news)
+    quiet = CategoryFactory(name="Letters", slug="letters", position=2)
+    CategoryFactory(name="Empty", slug="empty", position=3)
+
+    def story(title, category, hours, **kwargs):
+        return ArticleFactory(
+            title=title,
+            category=category,
+            published_at=now - timedelta(hours=hours),
+            **kwargs,
+        )
+
+    story("Ferry timetable grows", news, 1)
+    story("Bond yields fall", economy, 2)
+    story("Harbour fees rise", news, 3)
+    story("Wage talks resume", economy, 4)
+    story("Old quay report", news, 5)
+    story("Draft on the desk", news, 0, draft=True)
+    ArticleFactory(title="Embargoed budget", category=economy, scheduled=True)
+    story("A letter from 2019", quiet, 24 * 2000)
+    for hours in range(6, 40):
+        story(f"Filler {hours}", economy, hours)
+
+    html = client.get("/").text
+
+    def block(slug):
+        part = html.split(f'id="section-{slug}"')[1].split("</section>")[0]
+        return re.findall(r'class="card__title"><a[^>]*>([^<]+)</a>', part)
+
+    assert block("news") == [
+        "Ferry timetable grows",
+        "Bond yields fall",
+        "Harbour fees rise",
+        "Wage talks resume",
+    ]
+    assert block("letters") == ["A letter from 2019"]
+    assert 'id="section-empty"' not in html
+    assert "Draft on the desk" not in html and "Embargoed budget" not in html
 
 
 def test_home_hides_drafts_and_scheduled_articles(client):
