@@ -287,11 +287,12 @@ class PageCacheMiddleware:
         digest = url_digest(request)
         key = PAGE_KEY.format(digest=digest)
         entry = cache.get(key)
-        state = "miss"
-        if entry is not None:
-            state = versions.check(entry["versions"])
-            if state == "fresh" and entry["expires_at"] > time.time():
-                return self._from_entry(request, entry, "hit")
+        if entry is None:
+            # Nothing stored to answer meanwhile (a long-tail page): no lock to take.
+            return self._render(request, key)
+        state = versions.check(entry["versions"])
+        if state == "fresh" and entry["expires_at"] > time.time():
+            return self._from_entry(request, entry, "hit")
         lock = LOCK_KEY.format(digest=digest)
         if cache.add(lock, 1, RENDER_LOCK_SECONDS):
             try:
@@ -301,7 +302,7 @@ class PageCacheMiddleware:
         # Another request is rendering this page (after a publish, say): when a
         # story breaks, readers get the copy from moments ago rather than all
         # rendering it at once; never a copy of a page that showed a removed article.
-        if entry is not None and state != "gone":
+        if state != "gone":
             return self._from_entry(request, entry, "stale")
         return self._render(request, key)
 
