@@ -30,8 +30,23 @@ def show_cards(articles) -> list[Article]:
     return articles
 
 
-def render_listing(request, template, queryset, **context):
-    page_obj = paginate(request, queryset)
+def listing_count(listing: str, queryset) -> int:
+    """How many articles the listing `listing` (a cache tag: "section:4") holds,
+    kept while it is unchanged (`versioned`): each page of a big section would
+    otherwise count its whole tree, the costliest query of a cold listing page."""
+
+    def count() -> int:
+        shows(listing)
+        return queryset.count()
+
+    return versioned(f"count:{listing}", count)
+
+
+def render_listing(request, template, queryset, *, listing: str, **context):
+    """A page of the listing `listing` (its cache tag) of `queryset`'s articles."""
+    shows(listing)
+    count = listing_count(listing, queryset)
+    page_obj = paginate(request, queryset, count=count)
     show_cards(page_obj.object_list)
     context |= {"page_obj": page_obj, "articles": page_obj.object_list}
     return render(request, template, context)
@@ -185,11 +200,11 @@ def _article_context(request, article: Article, tags: list, *, preview: bool) ->
 def category_detail(request, slug):
     """A section with its sub-sections' articles."""
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    shows(f"section:{category.pk}")
     return render_listing(
         request,
         "articles/category_detail.html",
         card_queryset().in_category_tree(category),
+        listing=f"section:{category.pk}",
         category=category,
         subcategories=list(category.children.filter(show_in_menu=True))
         if category.parent_id is None
@@ -201,11 +216,11 @@ def category_detail(request, slug):
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    shows(f"tag:{tag.slug}")
     return render_listing(
         request,
         "articles/tag_detail.html",
         card_queryset().filter(tagged_items__tag=tag),
+        listing=f"tag:{tag.slug}",
         tag=tag,
     )
 
@@ -217,8 +232,10 @@ def author_detail(request, username):
     author = get_object_or_404(
         get_user_model(), username__iexact=username, is_active=True
     )
-    shows(f"author:{author.pk}")
-    page_obj = paginate(request, card_queryset().filter(author=author))
+    listing = f"author:{author.pk}"
+    shows(listing)
+    articles = card_queryset().filter(author=author)
+    page_obj = paginate(request, articles, count=listing_count(listing, articles))
     show_cards(page_obj.object_list)
     if page_obj.paginator.count == 0 and not author.is_staff:
         raise Http404("No such author")

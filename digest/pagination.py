@@ -6,8 +6,12 @@ from django.http import Http404
 PER_PAGE = 12
 
 
-def paginate(request, queryset, *, per_page: int = PER_PAGE) -> Page:
+def paginate(
+    request, queryset, *, per_page: int = PER_PAGE, count: int | None = None
+) -> Page:
     """The requested `?page=` of `queryset`; a bad or out-of-range number is a 404.
+
+    `count`, when the caller knows how many `queryset` holds, spares the query.
 
     The page carries `page_range`: the numbers to link, elided around the current
     one, as templates/includes/_pagination.html shows them.
@@ -15,8 +19,11 @@ def paginate(request, queryset, *, per_page: int = PER_PAGE) -> Page:
     raw = request.GET.get("page", "1")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise Http404("No such page")
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not queried
     try:
-        page_obj = Paginator(queryset, per_page).page(int(raw))
+        page_obj = paginator.page(int(raw))
     except InvalidPage:
         raise Http404("No such page") from None
     page_obj.page_range = list(

@@ -48,8 +48,9 @@ pytestmark = pytest.mark.django_db
 # Queries of each page, cold, for an anonymous reader. One constant per page.
 COLD_QUERIES = {
     # featured cards; the newest cards ("Latest" and "New articles"); the
-    # sections (categories); the cards of the newest of each section (a UNION
-    # ALL subquery); "Most read" ids (day views); their cards (in_bulk).
+    # sections (categories); the cards of the newest of each section (one
+    # statement, articles/page_sql.py); "Most read" ids (day views); their
+    # cards (in_bulk).
     "home": 6,
     # the article with its section, author and tags (one statement,
     # articles/page_sql.py); the related cards, ranked by shared tags among the
@@ -58,14 +59,16 @@ COLD_QUERIES = {
     # (how long that list may be kept; one list for every article page, so the
     # first cold page pays for it and the next ones do not: see the test below).
     "article": 4,
-    # the section with its parent; its sub-sections; the paginator's COUNT;
-    # the page's cards.
-    "section": 4,
-    "section page 2": 4,
-    # the tag; the paginator's COUNT; the page's cards.
-    "tag": 3,
-    # the author; the paginator's COUNT; the page's cards.
-    "author": 3,
+    # the section with its parent; its sub-sections; the paginator's COUNT and
+    # the next scheduled publication (how long the count may be kept: one
+    # count for every page of the listing, so the first cold page pays for it
+    # and the next ones do not: see the test below); the page's cards.
+    "section": 5,
+    "section page 2": 5,
+    # the tag; the COUNT and the next scheduled publication; the page's cards.
+    "tag": 4,
+    # the author; the COUNT and the next scheduled publication; the page's cards.
+    "author": 4,
     # the planner's estimates of published and matching articles (one EXPLAIN);
     # the ranking (ids, dates and scores of the matches, which also counts
     # them); the page's ten articles with section, author and headlines; the
@@ -222,6 +225,26 @@ def test_the_next_cold_article_finds_the_new_articles_list_kept(
     assert "You Might Also Like" in response.text
     assert 'id="new-articles-title"' in response.text
     assert response.text.count('<article class="card') >= 6
+
+
+@pytest.mark.parametrize("archive", SIZES, indirect=True, ids=lambda n: f"{n}")
+@pytest.mark.parametrize("page", ["section", "tag", "author"])
+def test_the_next_cold_page_of_a_listing_finds_its_count_kept(
+    client, archive, page, django_assert_num_queries
+):
+    """Every page of a listing shows how many pages it has: counted once while the
+    listing is unchanged, so another page costs its listing and its cards."""
+    url = page_url(page, archive)
+    with page_layer_off():
+        cold(client)
+        first = client.get(url)
+        assert first.status_code == 200
+        with django_assert_num_queries(COLD_QUERIES[page] - 2):
+            response = client.get(url)
+    assert response.status_code == 200
+    assert missing_content(page, response.content.decode(), archive) == []
+    pagination = 'class="pagination"'
+    assert (pagination in first.text) == (pagination in response.text)
 
 
 @pytest.mark.parametrize("archive", SIZES, indirect=True, ids=lambda n: f"{n}")

@@ -543,3 +543,47 @@ def test_you_might_also_like_fills_its_grid_when_little_is_related(client):
     related = response.text.split('id="related-title"')[1].split("</section>")[0]
     assert related.count('class="card__title"') == 6
     assert "Lonely story" not in related
+
+
+@pytest.mark.parametrize("listing", ["section", "tag", "author"])
+def test_a_listing_that_grows_past_a_page_links_its_second_page_at_once(
+    client, listing
+):
+    """The page count is kept per listing (articles.views.listing_count): a
+    thirteenth article makes page 2 appear on page 1 at once, and unpublishing
+    one takes it away."""
+    from articles import publishing
+    from tests.articles.test_cards import committed
+    from tests.articles.test_publishing import staff
+
+    editor = staff("Editor")
+    news = CategoryFactory(name="News", slug="news")
+    writer = UserFactory(username="mira", is_staff=True)
+    for hours in range(1, 13):
+        ArticleFactory(
+            category=news,
+            author=writer,
+            tags=["ports"],
+            published_at=timezone.now() - timedelta(hours=hours),
+        )
+    url = {
+        "section": "/category/news/",
+        "tag": "/tag/ports/",
+        "author": "/author/mira/",
+    }[listing]
+    assert 'href="?page=2"' not in client.get(url).text
+    draft = ArticleFactory(category=news, author=writer, tags=["ports"], draft=True)
+    with committed():
+        publishing.change_state(
+            article=draft, by=editor, action=publishing.Action.PUBLISH_NOW
+        )
+    assert 'href="?page=2"' in client.get(url).text
+    assert client.get(url + "?page=2").status_code == 200
+    with committed():
+        publishing.change_state(
+            article=Article.objects.get(pk=draft.pk),
+            by=editor,
+            action=publishing.Action.UNPUBLISH,
+        )
+    assert 'href="?page=2"' not in client.get(url).text
+    assert client.get(url + "?page=2").status_code == 404
