@@ -28,6 +28,11 @@ Layers, outermost first:
    sanitized (`Article.save`), its figures as the editor's picker inserted them.
 5. **The header and footer** (`chrome.get_chrome`): the menu, settings, footer
    pages and useful links under ``digest:chrome:<site version>``, for a minute.
+   Their HTML for readers who are not signed in (`chrome.part`, ``{% chrome_part
+   %}`` in base.html: the head's links, cookie bar, header, footer, sign-in
+   dialog) is kept in each process's memory under that chrome as built, the
+   day, language, time zone and current menu item, with a slot for the forms'
+   ``next``.
 
 Every stored entry records the *versions* of what it shows, and is fresh only
 while all of them are unchanged: one `get_many` per hit (`versions.py`).
