@@ -28,7 +28,15 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import (
+    Coalesce,
+    Concat,
+    Greatest,
+    Least,
+    Lower,
+    NullIf,
+    StrIndex,
+)
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -124,6 +132,13 @@ CUTOFF_KEY = "digest:search-cutoff:{version}:{category}:{n}"
 SUGGEST_SIMILARITY = 0.4  # pg_trgm word similarity a misspelling must reach
 SUGGEST_LIMIT = 5
 SNIPPET_WORDS = 35  # words in a result's snippet
+# ts_headline parses all the text it is given (about 0.8 ms for a 6 KB body on
+# the bench VM, ten results a page), so it gets a window of the text around the
+# first place it uses a query word (`snippet_prefixes`), tags stripped from the
+# window alone; the whole text when no word is found that way.
+SNIPPET_WINDOW = 1500  # characters of an article's text that ts_headline parses
+SNIPPET_LEAD_IN = 400  # of them before the query word found first
+SNIPPET_PREFIXES = 3  # query words looked for
 SUGGEST_TIMEOUT_MS = 150  # per trigram lookup
 # Private-use characters mark highlights inside ts_headline's plain-text output;
 # the text is escaped first and only then are they turned into <mark> tags.
@@ -167,6 +182,49 @@ def _headline(expression, query, **options):
         start_sel=_MARK_START,
         stop_sel=_MARK_STOP,
         **options,
+    )
+
+
+def snippet_prefixes(text: str) -> list[str]:
+    """Lower-case, unaccented starts of the words `text` (a cleaned query) asks
+    for, to find where an article first uses one: each word less a stemmed
+    ending ("elections" finds "election"), none it excludes
+    (-word) and not OR."""
+    plain = unicodedata.normalize("NFKD", text).lower()
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    prefixes = []
+    for negated, word in re.findall(r'(-?)"?(\w+)', plain):
+        if negated or word == "or":
+            continue
+        prefix = word if len(word) <= 3 else word[: max(3, len(word) - 2)]
+        if prefix not in prefixes:
+            prefixes.append(prefix)
+    return prefixes[:SNIPPET_PREFIXES]
+
+
+def _snippet_text(prefixes: list[str]):
+    """The lead and body text ts_headline reads for a snippet: SNIPPET_WINDOW
+    characters from a little before the first word starting with one of
+    `prefixes`, or from the start; tags stripped, cut ones at its edges too."""
+    text = Concat(F("lead"), Value(" "), F("body"), output_field=TextField())
+    spaced = Lower(Concat(Value(" "), text, output_field=TextField()))
+    found = [NullIf(StrIndex(spaced, Value(f" {p}")), Value(0)) for p in prefixes]
+    first = Least(*found) if len(found) > 1 else (found[0] if found else None)
+    start = Value(1)
+    if first is not None:
+        start = Greatest(Coalesce(first, Value(1)) - SNIPPET_LEAD_IN, Value(1))
+    window = Func(
+        text, start, Value(SNIPPET_WINDOW), function="substr", output_field=TextField()
+    )
+    # Sanitized HTML has ">" only at a tag's end: one before any "<" ends a tag
+    # the window starts in.
+    return Func(
+        window,
+        Value(r"^[^<]*>|<[^>]*>|<[^>]*$"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
     )
 
 
@@ -244,14 +302,16 @@ class SearchResults:
     Ranking runs once, on first use, in one statement that returns only each
     match's pk, date and score (at most about RANK_LIMIT rows): its length is
     the result count. A slice then loads just those articles, with author,
-    section and highlights (ts_headline parses the whole text: the costly part,
-    paid for the rows shown only). Each article carries `score`,
+    section and highlights (ts_headline parses what it is given: the costly
+    part, paid for the rows shown only and over a window of each text,
+    `_snippet_text`). Each article carries `score`,
     `title_highlight`, `snippet` and, for a broad query, `searched_since`.
     """
 
-    def __init__(self, articles=None, search_query=None, *, since=None):
+    def __init__(self, articles=None, search_query=None, *, since=None, text=""):
         self._articles = articles
         self._query = search_query
+        self._prefixes = snippet_prefixes(text)
         self.searched_since = since
         self._ranking: list[tuple[int, float]] | None = None
 
@@ -309,9 +369,6 @@ class SearchResults:
         page = self._ranked()[index]
         if not page:
             return []
-        plain_body = Concat(
-            F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
-        )
         loaded = Article.objects.select_related(
             "category", "category__parent", "author"
         ).defer("body", "search_vector")
@@ -319,7 +376,7 @@ class SearchResults:
             title_highlight=_headline(F("title"), self._query, highlight_all=True),
             # One wide fragment: tidy_snippet() starts it at a sentence.
             snippet=_headline(
-                plain_body,
+                _snippet_text(self._prefixes),
                 self._query,
                 max_words=SNIPPET_WORDS * 2,
                 min_words=SNIPPET_WORDS,
@@ -358,7 +415,7 @@ def search_articles(query: str, category: Category | None = None) -> SearchResul
     cutoff = ranking_cutoff(articles, base, category)
     if cutoff is not None:
         articles = articles.filter(published_at__gte=cutoff)
-    return SearchResults(articles, search_query, since=cutoff)
+    return SearchResults(articles, search_query, since=cutoff, text=text)
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9\ue000])")

@@ -21,7 +21,11 @@ except ImportError:  # optional: gzip alone then
 
 ENCODINGS = ("br", "gzip") if brotli else ("gzip",)
 GZIP_LEVEL = 6
-BROTLI_QUALITY = 5
+BROTLI_QUALITY = 5  # a page stored once, answered many times
+# A response compressed on its way out pays this on every request: quality 3
+# takes a third of quality 5's time (0.3 vs 0.9 ms for the 60 KB front page
+# here) for 15% more bytes, still fewer than gzip's at level 6.
+LIVE_BROTLI_QUALITY = 3
 # Below this the encoding's own bytes eat the saving (Django's GZipMiddleware's).
 MIN_LENGTH = 200
 # Text only: images, fonts and archives are compressed already.
@@ -106,7 +110,7 @@ class CompressionMiddleware:
         if encoding is None:
             return response
         if encoding == "br":
-            body = brotli.compress(response.content, quality=BROTLI_QUALITY)
+            body = brotli.compress(response.content, quality=LIVE_BROTLI_QUALITY)
         else:
             body = compress_string(response.content, max_random_bytes=MAX_RANDOM_BYTES)
         if len(body) >= len(response.content):

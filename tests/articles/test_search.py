@@ -406,3 +406,45 @@ def test_more_matches_than_the_planner_expects_ranks_the_newest(monkeypatch):
     assert results.count() == 4
     assert results.searched_since == results[3].published_at
     assert "Many articles match" in _get({"q": "quay"}).content.decode()
+
+
+def test_a_match_deep_in_a_long_body_is_highlighted_in_its_snippet(client):
+    filler = "<p>Crews resurfaced the ring road overnight without incident.</p>" * 120
+    ArticleFactory(
+        slug="deep",
+        title="Council meets",
+        lead="The council met on Monday.",
+        body=filler + "<p>Later the harbour quay was closed for repairs.</p>",
+    )
+
+    page = client.get("/search/?q=quay").content.decode()
+
+    snippet = page.split('class="search-result__snippet">', 1)[1].split("</p>")[0]
+    assert "Later the harbour <mark>quay</mark> was closed" in snippet, snippet
+
+
+def test_a_snippet_starting_inside_a_tag_shows_none_of_it(client):
+    link = '<a href="https://example.org/' + "x" * 600 + '">the plans</a>'
+    ArticleFactory(
+        slug="tagged",
+        title="Council meets",
+        lead="The council met on Monday.",
+        body="<p>" + "Traffic was light. " * 100 + link + " Officials said the quay "
+        "would reopen in spring.</p>",
+    )
+
+    page = client.get("/search/?q=quay").content.decode()
+
+    snippet = page.split('class="search-result__snippet">', 1)[1].split("</p>")[0]
+    assert "the <mark>quay</mark> would reopen" in snippet, snippet
+    assert "xxx" not in snippet and "href" not in snippet and "&gt;" not in snippet
+
+
+def test_snippet_prefixes_are_the_wanted_words_less_their_endings():
+    from articles.search import snippet_prefixes
+
+    assert snippet_prefixes('Élections -plan "harbour quay" OR tax') == [
+        "electio",
+        "harbo",
+        "qua",
+    ]
