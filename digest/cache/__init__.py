@@ -7,9 +7,10 @@ Layers, outermost first:
 2. **Whole pages for anonymous readers** (`pages.PageCacheMiddleware`): a GET or
    HEAD without a session or messages cookie, for a view marked with
    `@cacheable_page`, is stored under ``digest:page:<sha256 of method, scheme,
-   host, path and query>``, compressed once (gzip, and brotli when installed)
-   when it is stored; a hit answers the encoding the client accepts
-   (`Vary: Accept-Encoding`) with no query, no session, no template. Every
+   host, path and query>``, compressed once when it is stored, in the encoding
+   the reader who first asked takes (brotli when installed, else gzip); a hit
+   answers it to a client that takes it, re-encodes it for one that takes
+   another (`Vary: Accept-Encoding`), with no query, no session, no template. Every
    other text response is compressed as it goes out (`compress.CompressionMiddleware`).
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under

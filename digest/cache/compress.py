@@ -1,7 +1,7 @@
 """Compress responses: a stored page once, every other text response as it goes out.
 
-A page the page cache stores is compressed once, gzip and brotli, and each hit
-answers the encoding the client accepts (digest/cache/pages.py). Everything else
+A page the page cache stores is compressed once, in the encoding its first reader
+takes, and re-encoded for a client that takes another (digest/cache/pages.py). Everything else
 (signed-in readers' pages, the admin, JSON, pages not stored) is compressed per
 response by `CompressionMiddleware`, at levels as fast as each other: about
 1.2-1.4 ms for a 40 KB article page, a third of its size (README, "Caching and performance").
@@ -36,12 +36,24 @@ TEXT_SUFFIXES = ("/xml", "+xml", "+json")
 MAX_RANDOM_BYTES = 100
 
 
-def compress(content: bytes) -> dict[str, bytes]:
-    """`content` in each encoding worth sending, keyed by Content-Encoding."""
-    bodies = {"gzip": gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)}
-    if brotli is not None:
+def compress(
+    content: bytes, encodings: tuple[str, ...] = ENCODINGS
+) -> dict[str, bytes]:
+    """`content` in each of `encodings` (all worth sending by default), keyed by
+    Content-Encoding, at the stored page's levels."""
+    bodies = {}
+    if "gzip" in encodings:
+        bodies["gzip"] = gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+    if "br" in encodings and brotli is not None:
         bodies["br"] = brotli.compress(content, quality=BROTLI_QUALITY)
     return bodies
+
+
+def decompress(bodies: dict[str, bytes]) -> bytes:
+    """The content of `bodies` (as `compress` makes them), from any one of them."""
+    if "br" in bodies and brotli is not None:
+        return brotli.decompress(bodies["br"])
+    return gzip.decompress(bodies["gzip"])
 
 
 def accepted(

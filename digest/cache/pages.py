@@ -3,7 +3,6 @@
 See digest/cache/__init__.py for the layers, keys and what clears each.
 """
 
-import gzip
 import hashlib
 import logging
 import secrets
@@ -23,7 +22,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from digest.cache import versions
-from digest.cache.compress import accepted, compress
+from digest.cache.compress import accepted, compress, decompress
 from digest.content import sources
 
 logger = logging.getLogger(__name__)
@@ -321,7 +320,10 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date()
         _public_headers(response, expires_at)
         patch_vary_headers(response, ["Accept-Encoding"])
-        bodies = compress(response.content)
+        # Only the encoding this reader takes: most pages of a long tail are read
+        # once, and a client taking another gets the page re-encoded (_from_entry).
+        encoding = accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        bodies = compress(response.content, (encoding or "gzip",))
         etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         headers = [
             (name, value)
@@ -342,13 +344,16 @@ class PageCacheMiddleware:
     @staticmethod
     def _from_entry(request, entry, state: str, identity: bytes | None = None):
         encoding = accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        if encoding in entry["bodies"]:
-            content = entry["bodies"][encoding]
-        elif identity is not None:
-            content = identity
-        else:  # a client that takes no compression: rare, so not stored
-            content = gzip.decompress(entry["bodies"]["gzip"])
-            encoding = None
+        bodies = entry["bodies"]
+        if encoding in bodies:
+            content = bodies[encoding]
+        else:
+            # Stored in another encoding than this client takes (or it takes
+            # none): re-encoded for it, not stored, since few clients differ
+            # from the one that first read the page (browsers all take brotli).
+            content = identity if identity is not None else decompress(bodies)
+            if encoding is not None:
+                content = compress(content, (encoding,))[encoding]
         response = HttpResponse(content)
         for name, value in entry["headers"]:
             response[name] = value

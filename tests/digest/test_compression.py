@@ -183,6 +183,22 @@ def test_page_cache_hit_is_compressed_once(client, article):
         assert decompress(hit.content) == plain
 
 
+def test_page_stored_for_a_brotli_reader_reaches_every_other_client(client, article):
+    """Stored once in the first reader's encoding; other clients get it re-encoded."""
+    first = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert (first["X-Page-Cache"], first["Content-Encoding"]) == ("miss", "br")
+    plain = brotli.decompress(first.content)
+
+    zipped = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip")
+    identity = client.get(ARTICLE)
+
+    assert (zipped["X-Page-Cache"], zipped["Content-Encoding"]) == ("hit", "gzip")
+    assert gzip.decompress(zipped.content) == plain
+    assert identity["X-Page-Cache"] == "hit" and "Content-Encoding" not in identity
+    assert identity.content == plain
+    assert len({first["ETag"], zipped["ETag"], identity["ETag"]}) == 3
+
+
 def test_cached_page_still_answers_304_to_each_encodings_etag(client, article):
     for encoding in ("gzip", "br", ""):
         first = client.get(ARTICLE, HTTP_ACCEPT_ENCODING=encoding)
