@@ -9,8 +9,9 @@ Layers, outermost first:
    `@cacheable_page`, is stored under ``digest:page:<sha256 of method, scheme,
    host, path and query>``, compressed once when it is stored, in the encoding
    the reader who first asked takes (brotli when installed, else gzip); a hit
-   answers it to a client that takes it, re-encodes it for one that takes
-   another (`Vary: Accept-Encoding`), with no query, no session, no template. Every
+   answers it to a client that takes it; the first hit from one that takes
+   another adds that encoding (`Vary: Accept-Encoding`); no query, no session,
+   no template. Every
    other text response is compressed as it goes out (`compress.CompressionMiddleware`).
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under

@@ -1,7 +1,8 @@
 """Compress responses: a stored page once, every other text response as it goes out.
 
 A page the page cache stores is compressed once, in the encoding its first reader
-takes, and re-encoded for a client that takes another (digest/cache/pages.py). Everything else
+takes; the first hit from a client that takes another adds that encoding
+(digest/cache/pages.py). Everything else
 (signed-in readers' pages, the admin, JSON, pages not stored) is compressed per
 response by `CompressionMiddleware`, at levels as fast as each other: about
 1.2-1.4 ms for a 40 KB article page, a third of its size (README, "Caching and performance").

@@ -257,6 +257,16 @@ def _public_headers(response, expires_at: float) -> None:
     )
 
 
+def _add_body(key: str, entry: dict, encoding: str, body: bytes) -> None:
+    """Store `entry` again with `body` in `encoding` beside its others. Should
+    the page have been stored anew meanwhile, this older copy replaces it, and
+    the versions it records make it stale: the next reader renders it again."""
+    timeout = entry["expires_at"] - time.time() + STALE_SECONDS
+    if timeout >= 1:
+        bodies = {**entry["bodies"], encoding: body}
+        cache.set(key, {**entry, "bodies": bodies}, timeout)
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers' public pages from the cache.
 
@@ -291,7 +301,7 @@ class PageCacheMiddleware:
             return self._render(request, key)
         state = versions.check(entry["versions"])
         if state == "fresh" and entry["expires_at"] > time.time():
-            return self._from_entry(request, entry, "hit")
+            return self._from_entry(request, entry, "hit", key=key)
         lock = LOCK_KEY.format(digest=digest)
         if cache.add(lock, 1, RENDER_LOCK_SECONDS):
             try:
@@ -321,7 +331,7 @@ class PageCacheMiddleware:
         _public_headers(response, expires_at)
         patch_vary_headers(response, ["Accept-Encoding"])
         # Only the encoding this reader takes: most pages of a long tail are read
-        # once, and a client taking another gets the page re-encoded (_from_entry).
+        # once. The first hit from a client taking another adds it (_from_entry).
         encoding = accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         bodies = compress(response.content, (encoding or "gzip",))
         etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
@@ -342,18 +352,23 @@ class PageCacheMiddleware:
         return answer
 
     @staticmethod
-    def _from_entry(request, entry, state: str, identity: bytes | None = None):
+    def _from_entry(
+        request, entry, state: str, identity: bytes | None = None, key: str = ""
+    ):
         encoding = accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         bodies = entry["bodies"]
         if encoding in bodies:
             content = bodies[encoding]
         else:
             # Stored in another encoding than this client takes (or it takes
-            # none): re-encoded for it, not stored, since few clients differ
-            # from the one that first read the page (browsers all take brotli).
+            # none): re-encoded for it, and on a hit (`key`) stored beside the
+            # other, so a page first read by a crawler taking gzip does not
+            # cost every browser after it a compression.
             content = identity if identity is not None else decompress(bodies)
             if encoding is not None:
                 content = compress(content, (encoding,))[encoding]
+                if key:
+                    _add_body(key, entry, encoding, content)
         response = HttpResponse(content)
         for name, value in entry["headers"]:
             response[name] = value

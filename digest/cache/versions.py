@@ -60,13 +60,19 @@ def current(tags: Iterable[str]) -> dict[str, int]:
     keys = [KEY.format(tag=tag) for tag in tags]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
-    if missing:
-        # Never changed, or evicted: a random value, so no entry that recorded
-        # an evicted one is fresh again; below any change's timestamp, so it
-        # does not count as changed during a render.
-        for key in missing:
-            cache.add(key, secrets.randbelow(2**40) + 1, TTL)
-        found |= cache.get_many(missing)
+    # Never changed, or evicted: a random value, so no entry that recorded an
+    # evicted one is fresh again; below any change's timestamp, so it does not
+    # count as changed during a render. Where another process set it first,
+    # its value is read back.
+    lost = []
+    for key in missing:
+        value = secrets.randbelow(2**40) + 1
+        if cache.add(key, value, TTL):
+            found[key] = value
+        else:
+            lost.append(key)
+    if lost:
+        found |= cache.get_many(lost)
     return {tag: found.get(key, 0) for tag, key in zip(tags, keys, strict=True)}
 
 

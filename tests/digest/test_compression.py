@@ -199,6 +199,24 @@ def test_page_stored_for_a_brotli_reader_reaches_every_other_client(client, arti
     assert len({first["ETag"], zipped["ETag"], identity["ETag"]}) == 3
 
 
+def test_first_hit_in_another_encoding_stores_it_beside_the_first(client, article, rf):
+    """A page first read by a client taking gzip (a crawler) is not compressed
+    again for every browser after it: the first brotli hit stores brotli too."""
+    from django.core.cache import cache
+
+    from digest.cache.pages import PAGE_KEY, url_digest
+
+    client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip")
+    key = PAGE_KEY.format(digest=url_digest(rf.get(ARTICLE)))
+    assert set(cache.get(key)["bodies"]) == {"gzip"}
+
+    hit = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="br")
+
+    assert (hit["X-Page-Cache"], hit["Content-Encoding"]) == ("hit", "br")
+    assert set(cache.get(key)["bodies"]) == {"gzip", "br"}
+    assert cache.get(key)["bodies"]["br"] == hit.content
+
+
 def test_cached_page_still_answers_304_to_each_encodings_etag(client, article):
     for encoding in ("gzip", "br", ""):
         first = client.get(ARTICLE, HTTP_ACCEPT_ENCODING=encoding)
