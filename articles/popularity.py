@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 from articles.models import Article
+from articles.page_sql import published_cards
 
 MOST_READ_TTL = 60
 
@@ -19,5 +20,5 @@ def most_read(*, limit: int = 5, days: int = 7) -> list[Article]:
         cache.set(key, ids, MOST_READ_TTL)
     if not ids:
         return []
-    found = Article.objects.published().cards().in_bulk(ids)
+    found = published_cards(ids)
     return [found[pk] for pk in ids if pk in found]

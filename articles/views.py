@@ -8,7 +8,13 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Category
-from articles.page_sql import newest_by_section, published_article, related_articles
+from articles.page_sql import (
+    ListingCards,
+    front_page_cards,
+    newest_by_section,
+    published_article,
+    related_articles,
+)
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
@@ -42,11 +48,12 @@ def listing_count(listing: str, queryset) -> int:
     return versioned(f"count:{listing}", count)
 
 
-def render_listing(request, template, queryset, *, listing: str, **context):
-    """A page of the listing `listing` (its cache tag) of `queryset`'s articles."""
+def render_listing(request, template, queryset, *, listing: str, cards, **context):
+    """A page of the listing `listing` (its cache tag) of `queryset`'s articles,
+    read a page at a time through `cards` (a `page_sql.ListingCards`)."""
     shows(listing)
     count = listing_count(listing, queryset)
-    page_obj = paginate(request, queryset, count=count)
+    page_obj = paginate(request, cards, count=count)
     show_cards(page_obj.object_list)
     context |= {"page_obj": page_obj, "articles": page_obj.object_list}
     return render(request, template, context)
@@ -67,10 +74,9 @@ LATEST_COUNT = 9
 
 
 def _home_context() -> dict:
-    featured = list(card_queryset().filter(is_featured=True)[:FEATURED_COUNT])
-    # One query for "Latest" (the newest but the featured) and "New articles":
-    # at most FEATURED_COUNT of the newest are featured.
-    newest = list(card_queryset()[: LATEST_COUNT + FEATURED_COUNT])
+    # "Latest" is the newest but the featured, and "New articles" the newest:
+    # at most FEATURED_COUNT of the newest are featured. One statement for both.
+    featured, newest = front_page_cards(FEATURED_COUNT, LATEST_COUNT + FEATURED_COUNT)
     shown = {article.pk for article in featured}
     return {
         "featured": featured,
@@ -205,6 +211,7 @@ def category_detail(request, slug):
         "articles/category_detail.html",
         card_queryset().in_category_tree(category),
         listing=f"section:{category.pk}",
+        cards=ListingCards("section", category.pk),
         category=category,
         subcategories=list(category.children.filter(show_in_menu=True))
         if category.parent_id is None
@@ -221,6 +228,7 @@ def tag_detail(request, slug):
         "articles/tag_detail.html",
         card_queryset().filter(tagged_items__tag=tag),
         listing=f"tag:{tag.slug}",
+        cards=ListingCards("tag", tag.pk),
         tag=tag,
     )
 
@@ -235,7 +243,11 @@ def author_detail(request, username):
     listing = f"author:{author.pk}"
     shows(listing)
     articles = card_queryset().filter(author=author)
-    page_obj = paginate(request, articles, count=listing_count(listing, articles))
+    page_obj = paginate(
+        request,
+        ListingCards("author", author.pk),
+        count=listing_count(listing, articles),
+    )
     show_cards(page_obj.object_list)
     if page_obj.paginator.count == 0 and not author.is_staff:
         raise Http404("No such author")

@@ -47,11 +47,11 @@ pytestmark = pytest.mark.django_db
 
 # Queries of each page, cold, for an anonymous reader. One constant per page.
 COLD_QUERIES = {
-    # featured cards; the newest cards ("Latest" and "New articles"); the
-    # sections (categories); the cards of the newest of each section (one
-    # statement, articles/page_sql.py); "Most read" ids (day views); their
-    # cards (in_bulk).
-    "home": 6,
+    # the featured and the newest cards ("Latest" and "New articles": one
+    # statement, articles/page_sql.py); the sections (categories); the cards of
+    # the newest of each section (one statement); "Most read" ids (day views);
+    # their cards (in_bulk).
+    "home": 5,
     # the article with its section, author and tags (one statement,
     # articles/page_sql.py); the related cards, ranked by shared tags among the
     # candidates (its tags' newest, its section's newest, the newest: one
