@@ -213,8 +213,8 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
 
 
 # The front page's featured cards and its newest, one statement: the ORM's two
-# querysets cost about 2 and 4 ms of Python on a cold front page, for well under
-# 1 ms of PostgreSQL (the newest by articles_admin_newest either way).
+# querysets took about 2 and 4 ms of a cold front page on a loaded VM, most of it
+# composing and reading them, for well under 1 ms of PostgreSQL each.
 FRONT_SQL = f"""
 (SELECT true, {_columns()}
  FROM {Article._meta.db_table} a
