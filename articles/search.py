@@ -28,15 +28,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import (
-    Coalesce,
-    Concat,
-    Greatest,
-    Least,
-    Lower,
-    NullIf,
-    StrIndex,
-)
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -134,8 +126,8 @@ SUGGEST_LIMIT = 5
 SNIPPET_WORDS = 35  # words in a result's snippet
 # ts_headline parses all the text it is given (about 0.8 ms for a 6 KB body on
 # the bench VM, ten results a page), so it gets a window of the text around the
-# first place it uses a query word (`snippet_prefixes`), tags stripped from the
-# window alone; the whole text when no word is found that way.
+# first place its text (tags stripped) uses a query word (`snippet_prefixes`);
+# from the start when no word is found that way.
 SNIPPET_WINDOW = 1500  # characters of an article's text that ts_headline parses
 SNIPPET_LEAD_IN = 400  # of them before the query word found first
 SNIPPET_PREFIXES = 3  # query words looked for
@@ -188,44 +180,56 @@ def _headline(expression, query, **options):
 def snippet_prefixes(text: str) -> list[str]:
     """Lower-case, unaccented starts of the words `text` (a cleaned query) asks
     for, to find where an article first uses one: each word less a stemmed
-    ending ("elections" finds "election"), none it excludes
-    (-word) and not OR."""
+    ending ("elections" finds "election"), none it excludes (-word) and not
+    OR."""
     plain = unicodedata.normalize("NFKD", text).lower()
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     prefixes = []
     for negated, word in re.findall(r'(-?)"?(\w+)', plain):
         if negated or word == "or":
             continue
-        prefix = word if len(word) <= 3 else word[: max(3, len(word) - 2)]
+        # Long words lose two letters (most English endings), middling ones
+        # one ("water" finds "waters", not "watching"), short ones none.
+        cut = 2 if len(word) > 6 else 1 if len(word) > 4 else 0
+        prefix = word[: len(word) - cut]
         if prefix not in prefixes:
             prefixes.append(prefix)
     return prefixes[:SNIPPET_PREFIXES]
 
 
-def _snippet_text(prefixes: list[str]):
-    """The lead and body text ts_headline reads for a snippet: SNIPPET_WINDOW
-    characters from a little before the first word starting with one of
-    `prefixes`, or from the start; tags stripped, cut ones at its edges too."""
-    text = Concat(F("lead"), Value(" "), F("body"), output_field=TextField())
-    spaced = Lower(Concat(Value(" "), text, output_field=TextField()))
-    found = [NullIf(StrIndex(spaced, Value(f" {p}")), Value(0)) for p in prefixes]
-    first = Least(*found) if len(found) > 1 else (found[0] if found else None)
-    start = Value(1)
-    if first is not None:
-        start = Greatest(Coalesce(first, Value(1)) - SNIPPET_LEAD_IN, Value(1))
-    window = Func(
-        text, start, Value(SNIPPET_WINDOW), function="substr", output_field=TextField()
-    )
-    # Sanitized HTML has ">" only at a tag's end: one before any "<" ends a tag
-    # the window starts in.
-    return Func(
-        window,
-        Value(r"^[^<]*>|<[^>]*>|<[^>]*$"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
+class _SnippetText(Func):
+    """The lead and body text ts_headline reads for a snippet: tags stripped,
+    then SNIPPET_WINDOW characters from a little before the first word that
+    starts with one of `prefixes`, or from the start. The text is made once per
+    row (a subquery), then searched for each prefix; looking in the HTML instead
+    would find a word in an image's alt text and take a window of markup."""
+
+    output_field = TextField()
+
+    def __init__(self, prefixes: list[str]):
+        text = Concat(
+            F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
+        )
+        prefixes = (Value(f" {p}", output_field=TextField()) for p in prefixes)
+        super().__init__(text, *prefixes)
+
+    def as_sql(self, compiler, connection, **extra):
+        (text, text_params), *found = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        positions = [f"NULLIF(strpos(lower(' ' || w.t), {sql}), 0)" for sql, _ in found]
+        first = (
+            f"LEAST({', '.join(positions)})"
+            if len(positions) > 1
+            else "".join(positions)
+        ) or "1"
+        sql = (
+            f"(SELECT substr(w.t, GREATEST(COALESCE({first}, 1) - {SNIPPET_LEAD_IN}, 1),"
+            f" {SNIPPET_WINDOW}) FROM (SELECT {text} AS t) AS w)"
+        )
+        # In the order the placeholders appear: the prefixes, then the text.
+        params = [p for _, ps in found for p in ps] + list(text_params)
+        return sql, params
 
 
 def _estimated_rows(base, articles) -> tuple[float, float]:
@@ -304,7 +308,7 @@ class SearchResults:
     the result count. A slice then loads just those articles, with author,
     section and highlights (ts_headline parses what it is given: the costly
     part, paid for the rows shown only and over a window of each text,
-    `_snippet_text`). Each article carries `score`,
+    `_SnippetText`). Each article carries `score`,
     `title_highlight`, `snippet` and, for a broad query, `searched_since`.
     """
 
@@ -376,7 +380,7 @@ class SearchResults:
             title_highlight=_headline(F("title"), self._query, highlight_all=True),
             # One wide fragment: tidy_snippet() starts it at a sentence.
             snippet=_headline(
-                _snippet_text(self._prefixes),
+                _SnippetText(self._prefixes),
                 self._query,
                 max_words=SNIPPET_WORDS * 2,
                 min_words=SNIPPET_WORDS,
@@ -388,6 +392,11 @@ class SearchResults:
             article = loaded.get(pk)
             if article is None:  # unpublished since it was ranked
                 continue
+            if _MARK_START not in (article.snippet or ""):
+                # The words were found in no window of the text (a tag or the
+                # section matched, or a word merely starting alike): the lead,
+                # as a headline of the whole text would have started.
+                article.snippet = article.lead
             article.score = score
             article.searched_since = self.searched_since
             articles.append(article)

@@ -446,5 +446,40 @@ def test_snippet_prefixes_are_the_wanted_words_less_their_endings():
     assert snippet_prefixes('Élections -plan "harbour quay" OR tax') == [
         "electio",
         "harbo",
-        "qua",
+        "quay",
     ]
+    assert snippet_prefixes("water cities") == ["wate", "citie"]
+
+
+def test_a_result_matched_only_by_its_tag_shows_its_lead(client):
+    ArticleFactory(
+        slug="tagged-only",
+        title="Council meets",
+        lead="The council met on Monday to plan the year.",
+        body="<p>" + "Traffic was light. " * 60 + "The soup was watery.</p>",
+        tags=["water"],
+    )
+
+    page = client.get("/search/?q=water").content.decode()
+
+    snippet = page.split('class="search-result__snippet">', 1)[1].split("</p>")[0]
+    assert snippet.strip().startswith("The council met on Monday"), snippet
+
+
+def test_a_word_first_met_in_an_images_alt_text_still_finds_the_sentence(client):
+    figure = (
+        '<figure><img alt="The quay at dawn" src="/media/q.jpg" srcset="'
+        + ", ".join(f"/media/q-{n}.jpg {n}w" for n in range(100, 2000, 10))
+        + '"></figure>'
+    )
+    ArticleFactory(
+        slug="figure",
+        title="Council meets",
+        lead="The council met on Monday.",
+        body="<p>Costs rose again.</p>" + figure + "<p>Later the quay reopened.</p>",
+    )
+
+    page = client.get("/search/?q=quay").content.decode()
+
+    snippet = page.split('class="search-result__snippet">', 1)[1].split("</p>")[0]
+    assert "Later the <mark>quay</mark> reopened" in snippet, snippet
