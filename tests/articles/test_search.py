@@ -467,11 +467,9 @@ def test_a_result_matched_only_by_its_tag_shows_its_lead(client):
 
 
 def test_a_word_first_met_in_an_images_alt_text_still_finds_the_sentence(client):
-    figure = (
-        '<figure><img alt="The quay at dawn" src="/media/q.jpg" srcset="'
-        + ", ".join(f"/media/q-{n}.jpg {n}w" for n in range(100, 2000, 10))
-        + '"></figure>'
-    )
+    alt = "The quay at dawn" + ", seen from the old ferry steps" * 60
+    figure = f'<figure><img alt="{alt}" src="/media/q.jpg"></figure>'
+
     ArticleFactory(
         slug="figure",
         title="Council meets",
