@@ -230,18 +230,19 @@ UNION ALL
 """
 
 
+def _published_rows(sql: str, **params) -> list[tuple]:
+    """The rows of `sql`, given `params` and what it needs to keep to the
+    articles readers may see (`Article.objects.published()`)."""
+    params |= {"published": Article.Status.PUBLISHED.value, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def front_page_cards(featured: int, newest: int) -> tuple[list[Article], list[Article]]:
     """The newest `featured` featured cards and the newest `newest` cards,
     published, each newest first (as `card_queryset()` orders them)."""
-    params = {
-        "published": Article.Status.PUBLISHED.value,
-        "now": timezone.now(),
-        "featured": featured,
-        "newest": newest,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(FRONT_SQL, params)
-        rows = cursor.fetchall()
+    rows = _published_rows(FRONT_SQL, featured=featured, newest=newest)
     cards = cards_from_rows(row[1:] for row in rows)
     split: tuple[list[Article], list[Article]] = ([], [])
     for row, article in zip(rows, cards, strict=True):
@@ -262,14 +263,8 @@ WHERE a.id = ANY(%(ids)s) AND a.status = %(published)s AND a.published_at <= %(n
 def published_cards(ids: list[int]) -> dict[int, Article]:
     """The cards of the published articles among `ids`, by id (as
     `Article.objects.published().cards().in_bulk(ids)` would load them)."""
-    params = {
-        "ids": list(ids),
-        "published": Article.Status.PUBLISHED.value,
-        "now": timezone.now(),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(CARDS_SQL, params)
-        return {article.pk: article for article in cards_from_rows(cursor.fetchall())}
+    rows = _published_rows(CARDS_SQL, ids=list(ids))
+    return {article.pk: article for article in cards_from_rows(rows)}
 
 
 # A page of a listing's cards, newest first: a section's (its own articles and
@@ -313,16 +308,10 @@ class ListingCards:
         start = index.start or 0
         if index.stop is None or index.stop <= start:
             return []
-        params = {
-            "id": self._pk,
-            "published": Article.Status.PUBLISHED.value,
-            "now": timezone.now(),
-            "limit": index.stop - start,
-            "offset": start,
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(self._sql, params)
-            return cards_from_rows(cursor.fetchall())
+        rows = _published_rows(
+            self._sql, id=self._pk, limit=index.stop - start, offset=start
+        )
+        return cards_from_rows(rows)
 
 
 # The newest of each section's tree: the newest few of each of its categories

@@ -218,11 +218,8 @@ class _SnippetText(Func):
             compiler.compile(e) for e in self.get_source_expressions()
         )
         positions = [f"NULLIF(strpos(lower(' ' || w.t), {sql}), 0)" for sql, _ in found]
-        first = (
-            f"LEAST({', '.join(positions)})"
-            if len(positions) > 1
-            else "".join(positions)
-        ) or "1"
+        # LEAST skips NULLs (a prefix not found); no prefix at all: the start.
+        first = f"LEAST({', '.join(positions)})" if positions else "1"
         sql = (
             f"(SELECT substr(w.t, GREATEST(COALESCE({first}, 1) - {SNIPPET_LEAD_IN}, 1),"
             f" {SNIPPET_WINDOW}) FROM (SELECT {text} AS t) AS w)"

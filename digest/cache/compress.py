@@ -2,10 +2,11 @@
 
 A page the page cache stores is compressed once, in the encoding its first reader
 takes; the first hit from a client that takes another adds that encoding
-(digest/cache/pages.py). Everything else
-(signed-in readers' pages, the admin, JSON, pages not stored) is compressed per
-response by `CompressionMiddleware`, at levels as fast as each other: about
-1.2-1.4 ms for a 40 KB article page, a third of its size (README, "Caching and performance").
+(digest/cache/pages.py). Everything else (signed-in readers' pages, the admin,
+JSON, pages not stored) is compressed per response by `CompressionMiddleware`:
+brotli at a lower quality than a stored page's (`LIVE_BROTLI_QUALITY`), gzip at
+level 6, each well under a millisecond for a 35-60 KB page (README, "Caching and
+performance").
 """
 
 import gzip
