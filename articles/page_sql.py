@@ -25,10 +25,10 @@ fragments and cards treat them as if a queryset had loaded them:
 from itertools import accumulate
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ArticleTag, Category, TaggedArticle
+from digest.prepared import prepared_cursor
 
 
 def _concrete(model, *, skip=(), only=None) -> tuple[str, ...]:
@@ -90,7 +90,7 @@ def _build(model, names, values):
 def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
     """The published article at `slug` with its section (and parent), author and
     tags by name, as `select_related` and `tags.order_by("name")` would load them."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             ARTICLE_SQL,
             {
@@ -150,13 +150,20 @@ def _columns() -> str:
 
 
 # Candidates: the articles most recently tagged with one of its tags (the
-# (tag, -id) index), the newest of its section and the newest of all, so the
+# newest of each tag's (tag, -id) index, then the newest of those: one ANY over
+# the tags walked the whole table's primary key backwards, filtering), the
+# newest of its section and the newest of all, so the
 # grid is full; then ranked by shared tags (counted through the (article, tag)
 # index), same section, newest.
 RELATED_SQL = f"""
 WITH candidates AS (
-    (SELECT t.content_object_id AS id FROM {TaggedArticle._meta.db_table} t
-     WHERE t.tag_id = ANY(%(tags)s) ORDER BY t.id DESC LIMIT %(candidates)s)
+    (SELECT t.content_object_id AS id
+     FROM unnest(%(tags)s::integer[]) AS wanted(tag_id)
+     CROSS JOIN LATERAL (
+         SELECT t.id, t.content_object_id FROM {TaggedArticle._meta.db_table} t
+         WHERE t.tag_id = wanted.tag_id ORDER BY t.id DESC LIMIT %(candidates)s
+     ) t
+     ORDER BY t.id DESC LIMIT %(candidates)s)
     UNION ALL
     (SELECT a.id FROM {Article._meta.db_table} a
      WHERE a.status = %(published)s AND a.published_at <= %(now)s
@@ -175,7 +182,7 @@ WHERE a.id IN (SELECT id FROM candidates)
   AND a.status = %(published)s AND a.published_at <= %(now)s
 ORDER BY
     (SELECT count(*) FROM {TaggedArticle._meta.db_table} s
-     WHERE s.content_object_id = a.id AND s.tag_id = ANY(%(tags)s)) DESC,
+     WHERE s.content_object_id = a.id AND s.tag_id = ANY(%(tags)s::integer[])) DESC,
     (a.category_id = %(category)s) DESC,
     a.published_at DESC, a.id DESC
 LIMIT %(count)s
@@ -207,7 +214,7 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
         "article": article.pk,
         "count": RELATED_COUNT,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(RELATED_SQL, params)
         return cards_from_rows(cursor.fetchall())
 
@@ -234,7 +241,7 @@ def _published_rows(sql: str, **params) -> list[tuple]:
     """The rows of `sql`, given `params` and what it needs to keep to the
     articles readers may see (`Article.objects.published()`)."""
     params |= {"published": Article.Status.PUBLISHED.value, "now": timezone.now()}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -256,7 +263,7 @@ CARDS_SQL = f"""
 SELECT {_columns()}
 FROM {Article._meta.db_table} a
 JOIN {Category._meta.db_table} c ON c.id = a.category_id
-WHERE a.id = ANY(%(ids)s) AND a.status = %(published)s AND a.published_at <= %(now)s
+WHERE a.id = ANY(%(ids)s::bigint[]) AND a.status = %(published)s AND a.published_at <= %(now)s
 """
 
 
@@ -358,7 +365,7 @@ def newest_by_section(
         "now": timezone.now(),
         "size": size,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(SECTIONS_SQL, params)
         rows = cursor.fetchall()
     found: dict[int, list[Article]] = {}

@@ -112,16 +112,18 @@ def new_articles(exclude_pk=None) -> list[Article]:
     """The newest articles but `exclude_pk`: the column beside every article.
 
     One list shared by every article page (`versioned`), so a page rendered from
-    nothing does not ask for it again. It declares only its cards, as the pages
-    showing it do: an article in it that changes or leaves makes it (and them)
-    stale at once; a newly published one joins within PAGE_CACHE_SECONDS, so
-    an edit elsewhere does not make every article page stale ("latest").
+    nothing does not ask for it again. The list itself is kept while "latest"
+    holds (any change to a published article), one version to read instead of
+    one per card. The pages showing it declare only its cards: an article in it
+    that changes or leaves makes them stale at once; a newly published one
+    joins a stored page within PAGE_CACHE_SECONDS, so an edit elsewhere does
+    not make every article page stale ("latest").
     """
 
     def newest():
         return show_cards(card_queryset()[: NEW_ARTICLES_COUNT + 1])
 
-    articles = versioned("new-articles", newest) or []
+    articles = versioned("new-articles", newest, fresh_while=("latest",)) or []
     return [a for a in articles if a.pk != exclude_pk][:NEW_ARTICLES_COUNT]
 
 

@@ -223,6 +223,11 @@ def _database() -> dict:
         parsed = ensure_server(EMBEDDED_PGDATA)
         options = {}
     options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # Threshold 0: the statements digest/prepared.py sends bound on the server are
+    # prepared on their first run; the ORM's are bound on the client and never are.
+    options["prepare_threshold"] = (
+        0 if env_bool("DATABASE_PREPARED", default=True) else None
+    )
     pool = env_bool("DATABASE_POOL", default=True)
     if pool:
         # With CONN_HEALTH_CHECKS Django makes the pool check each connection it

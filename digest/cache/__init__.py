@@ -15,7 +15,9 @@ Layers, outermost first:
    other text response is compressed as it goes out (`compress.CompressionMiddleware`).
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under
-   ``digest:fragment:<name>``, the reader's name put in per request.
+   ``digest:fragment:2:<name>``, the reader's name put in per request. A part
+   may be kept by fewer versions than it declares (`fresh_while`: the "new
+   articles" column, kept while ``latest`` holds).
 4. **Per-article fragments** (`fragments.py`, `articles.cards`): each article's
    cards, one entry of every style it was rendered in, under
    ``digest:card:<release>:<pk>:<hash of every field a card shows>``, in a
@@ -29,7 +31,8 @@ Layers, outermost first:
    reads them. The article's body needs no fragment: the write path stores it
    sanitized (`Article.save`), its figures as the editor's picker inserted them.
 5. **The header and footer** (`chrome.get_chrome`): the menu, settings, footer
-   pages and useful links under ``digest:chrome:<site version>``, for a minute.
+   pages and useful links under ``digest:chrome:<site version>``, for a minute,
+   and in each process's memory while that key holds.
    Their HTML for readers who are not signed in (`chrome.part`, ``{% chrome_part
    %}`` in base.html: the head's links, cookie bar, header, footer, sign-in
    dialog) is kept in each process's memory under that chrome as built, the
@@ -55,7 +58,8 @@ article's versions are marked gone, so no stale copy of a page showing it is
 served even while another request re-renders it. Search pages declare the
 cards they show, so a removed article leaves them at once, but a newly matching
 article may take up to PAGE_CACHE_SECONDS to appear; so may the "new articles"
-column beside each article.
+column beside each article on a stored page (a page rendered after the change
+has it).
 
 A page is never kept past the next scheduled publication (`pages.page_timeout`),
 so a scheduled article appears on time with no cron.

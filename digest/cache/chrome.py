@@ -4,7 +4,8 @@ Two levels:
 
 - `get_chrome()`: what the header and footer show (the menu, the site settings,
   the footer pages and useful links), built in four queries after a site-wide
-  change and kept in the shared cache under ``digest:chrome:<site version>``.
+  change and kept in the shared cache under ``digest:chrome:<site version>``,
+  and in each process's memory while that version holds (for its minute).
 - `part()`: the HTML of the parts of every page that show only that, the same for
   every reader who is not signed in (``{% chrome_part %}`` in base.html: the
   head's links, the cookie bar, the header, the footer and the sign-in dialog).
@@ -89,16 +90,30 @@ def _build_chrome() -> Chrome:
     )
 
 
+# This process's copy of the chrome last read: unpickling it from the shared
+# cache took about 0.4 ms of every page rendered from nothing.
+_kept: Chrome | None = None
+
+
 def get_chrome() -> Chrome:
     """The header and footer's data, rebuilt after a site-wide change (or a minute)."""
+    global _kept
     # The site version: a change to the menu, settings or footer rebuilds it at once.
     version = current([SITE])[SITE]
     key = f"digest:chrome:{version}"
+    kept = _kept
+    if (
+        kept is not None
+        and kept.key == key
+        and time.time_ns() < kept.built + CHROME_TTL * 1_000_000_000
+    ):
+        return kept
     chrome = cache.get(key)
     if chrome is None:
         chrome = _build_chrome()
         chrome.key, chrome.built = key, time.time_ns()
         cache.set(key, chrome, CHROME_TTL)
+    _kept = chrome
     return chrome
 
 
@@ -144,6 +159,8 @@ def part(
 
 
 def forget_parts() -> None:
-    """Drop this process's parts (tests)."""
+    """Drop this process's parts and its copy of the chrome (tests)."""
+    global _kept
+    _kept = None
     with _parts_lock:
         _parts.clear()

@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 NEXT_PUBLICATION_KEY = "digest:page:next:{version}"
 PAGE_KEY = "digest:page:{digest}"
-FRAGMENT_KEY = "digest:fragment:{name}"
+# The entry is (value, declared tags, versions checked); "2": an older deploy's
+# (value, versions) entries are never read.
+FRAGMENT_KEY = "digest:fragment:2:{name}"
 # Stampede guard: while one request renders a page, others get its stale copy.
 LOCK_KEY = "digest:page:rendering:{digest}"
 RENDER_LOCK_SECONDS = 30
@@ -102,20 +104,25 @@ def page_timeout() -> int:
     return timeout
 
 
-def versioned(name: str, build, *, timeout: int | None = None):
+def versioned(
+    name: str, build, *, timeout: int | None = None, fresh_while: tuple[str, ...] = ()
+):
     """`build()`, kept while nothing it declared with `shows()` changes.
 
     For the expensive parts of pages signed-in readers get fresh. The result
     must be the same for every reader. `timeout` shortens the time it is kept
-    (parts that move on their own, such as "Most read").
+    (parts that move on their own, such as "Most read"). `fresh_while`: tags
+    that change whenever what it declared does (and more often), so checking
+    them is enough to keep it; the pages around it still declare what it
+    showed, and go stale only with that.
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return build()
     key = FRAGMENT_KEY.format(name=name)
     entry = cache.get(key)
     if entry is not None:
-        value, recorded = entry
-        if versions.check(recorded) == "fresh":
+        value, recorded, checked = entry
+        if versions.check(checked) == "fresh":
             versions.shows(*recorded)  # whatever contains it shows the same
             return value
     started = time.time_ns()
@@ -123,9 +130,14 @@ def versioned(name: str, build, *, timeout: int | None = None):
         value = build()
     versions.shows(*tags)
     timeout = min(page_timeout(), timeout or settings.PAGE_CACHE_SECONDS)
-    recorded = versions.stamp(tags, started)
+    recorded = versions.stamp({*tags, *fresh_while}, started)
     if value is not None and timeout >= 1 and recorded is not None:
-        cache.set(key, (value, recorded), timeout)
+        checked = (
+            {tag: recorded[tag] for tag in (versions.SITE, *fresh_while)}
+            if fresh_while
+            else recorded
+        )
+        cache.set(key, (value, tags, checked), timeout)
     return value
 
 

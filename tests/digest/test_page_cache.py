@@ -427,6 +427,23 @@ def test_published_article_shows_at_once(client, site, backend, editor):
     assert client.get("/articles/night-ferry/").status_code == 200
 
 
+def test_published_article_joins_the_new_articles_of_the_next_article_page(
+    client, site, backend, editor
+):
+    """The "New articles" column is one list every article page shares: an
+    article page rendered after a publication lists the new article, though the
+    list was kept by another page before it."""
+    others = ArticleFactory.create_batch(2, category=site["news"])
+    assert "Night ferry returns" not in client.get(others[0].get_absolute_url()).text
+    draft = ArticleFactory(
+        title="Night ferry returns", draft=True, category=site["news"]
+    )
+    publish_article(article=draft, by=editor)
+    page = client.get(others[1].get_absolute_url()).text
+    column = page.split('id="new-articles-title"')[1].split("</section>")[0]
+    assert "Night ferry returns" in column
+
+
 def test_unpublished_article_is_gone_at_once(client, site, backend, editor):
     article = site["article"]
     assert client.get(article.get_absolute_url()).status_code == 200
