@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from articles.sections import menu_sections
 from digest.content import sources
 
 
@@ -9,5 +10,5 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # digest's menu and page cache read articles' data without importing it.
-        sources.menu_categories = self.get_model("Category").objects.in_menu
+        sources.menu_categories = menu_sections
         sources.next_publication = self.get_model("Article").objects.next_publication

@@ -5,7 +5,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,17 +13,8 @@ from taggit.models import Tag, TaggedItemBase
 
 from articles.tags import tag_slug
 from digest.images import rendition_name
+from digest.reversing import slug_url
 from digest.sanitize import clean_html, reading_minutes
-
-
-class CategoryQuerySet(models.QuerySet):
-    def in_menu(self):
-        """The menu's categories, in menu order, with what the menu shows."""
-        return (
-            self.filter(show_in_menu=True)
-            .only("name", "slug", "parent_id", "is_highlighted", "position")
-            .order_by("position", "name")
-        )
 
 
 class Category(models.Model):
@@ -50,8 +40,6 @@ class Category(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CategoryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -71,7 +59,7 @@ class Category(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return slug_url("articles:category", self.slug)
 
 
 class ArticleTag(Tag):
@@ -300,7 +288,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     @property
     def is_public(self) -> bool:

@@ -13,6 +13,7 @@ fragments and cards treat them as if a queryset had loaded them:
 
 - `published_article(slug)`: the article with its section, the section's parent
   and the author (`select_related` would give the same) and its tags by name;
+- `tag_at(slug)`: a tag page's tag;
 - `related_articles(article, tag_ids)`: "You Might Also Like", loaded as
   `Article.objects.cards()` loads cards;
 - `newest_by_section(trees, size)`: the newest cards of each front-page section
@@ -29,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article, ArticleTag, Category, TaggedArticle
 from digest.prepared import prepared_cursor
@@ -132,6 +134,20 @@ def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
     )
     tags = [instance(ArticleTag, PAGE_TAG, values) for values in row[-1]]
     return article, tags
+
+
+TAG_SQL = f"""
+SELECT {_select("t", ArticleTag, PAGE_TAG)} FROM {ArticleTag._meta.db_table} t
+WHERE t.slug = %(slug)s
+"""
+
+
+def tag_at(slug: str) -> Tag | None:
+    """The tag at `slug` (taggit's `Tag`, as `Tag.objects.get(slug=slug)`)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(TAG_SQL, {"slug": slug})
+        row = cursor.fetchone()
+    return None if row is None else instance(Tag, PAGE_TAG, row)
 
 
 RELATED_COUNT = 6

@@ -5,18 +5,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.models import Article
 from articles.page_sql import (
     ListingCards,
     front_page_cards,
     newest_by_section,
     published_article,
     related_articles,
+    tag_at,
 )
 from articles.popularity import MOST_READ_TTL, most_read
 from articles.publishing import can_edit
+from articles.sections import all_sections, section, sub_sections
 from digest.cache import cacheable_page, render_for_readers, shows, versioned
 from digest.pagination import paginate
 
@@ -88,13 +89,14 @@ def _home_context() -> dict:
 
 
 def section_blocks() -> list[dict]:
-    """The newest articles of each top-level menu section, in two queries.
+    """The newest articles of each top-level menu section, in one query (the
+    sections themselves are kept: articles/sections.py).
 
     One LIMIT per section over its tree (articles/page_sql.py), each an index
     scan of articles_category_recent, so the home page costs the same at 1,000
     and at 100,000 articles.
     """
-    categories = list(Category.objects.order_by("position", "name"))
+    categories = all_sections()
     sections = [c for c in categories if c.parent_id is None and c.show_in_menu]
     trees = {section.pk: [section.pk] for section in sections}
     for category in categories:
@@ -207,7 +209,9 @@ def _article_context(request, article: Article, tags: list, *, preview: bool) ->
 @require_safe
 def category_detail(request, slug):
     """A section with its sub-sections' articles."""
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    category = section(slug)
+    if category is None:
+        raise Http404("No such section")
     return render_listing(
         request,
         "articles/category_detail.html",
@@ -215,16 +219,16 @@ def category_detail(request, slug):
         listing=f"section:{category.pk}",
         cards=ListingCards("section", category.pk),
         category=category,
-        subcategories=list(category.children.filter(show_in_menu=True))
-        if category.parent_id is None
-        else [],
+        subcategories=sub_sections(category) if category.parent_id is None else [],
     )
 
 
 @cacheable_page()
 @require_safe
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = tag_at(slug)
+    if tag is None:
+        raise Http404("No such tag")
     return render_listing(
         request,
         "articles/tag_detail.html",

@@ -4,7 +4,6 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Category
 from articles.search import (
     MAX_QUERY_LENGTH,
     clean_query,
@@ -13,6 +12,7 @@ from articles.search import (
     tidy_snippet,
 )
 from articles.search import suggest as suggest_spelling
+from articles.sections import all_sections, section
 from digest.cache import cacheable_page, shows
 from digest.pagination import paginate
 
@@ -44,11 +44,7 @@ def search(request):
     form.is_valid()  # every field is optional; a bad one is left out of cleaned_data
     query = form.cleaned_data.get("q", "")
     category_slug = form.cleaned_data.get("category") or ""
-    category = (
-        Category.objects.select_related("parent").filter(slug=category_slug).first()
-        if category_slug
-        else None
-    )
+    category = section(category_slug) if category_slug else None
     page_obj = None
     suggestion = None
     if query:
@@ -62,7 +58,7 @@ def search(request):
             article.snippet_html = highlight(tidy_snippet(article.snippet))
         if page_obj.paginator.count == 0:
             suggestion = suggest_spelling(query)
-    categories = Category.objects.filter(parent=None).only("name", "slug")
+    categories = [c for c in all_sections() if c.parent_id is None]
     return render(
         request,
         "articles/search.html",

@@ -3,10 +3,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digest.reversing import slug_url
 from digest.sanitize import clean_html
 
 
@@ -36,7 +36,7 @@ class Page(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("page", kwargs={"slug": self.slug})
+        return slug_url("page", self.slug)
 
     @property
     def is_public(self) -> bool:

@@ -46,6 +46,7 @@ def _tasks_run_when_enqueued(settings):
 def _clear_cache():
     from django.core.cache import caches
 
+    from articles.sections import forget as forget_sections
     from digest.cache.chrome import forget_parts
     from digest.cache.fragments import forget_recent
 
@@ -53,11 +54,13 @@ def _clear_cache():
         cache.clear()
     forget_recent()
     forget_parts()
+    forget_sections()
     yield
     for cache in caches.all():
         cache.clear()
     forget_recent()
     forget_parts()
+    forget_sections()
 
 
 @pytest.fixture

@@ -48,10 +48,10 @@ pytestmark = pytest.mark.django_db
 # Queries of each page, cold, for an anonymous reader. One constant per page.
 COLD_QUERIES = {
     # the featured and the newest cards ("Latest" and "New articles": one
-    # statement, articles/page_sql.py); the sections (categories); the cards of
-    # the newest of each section (one statement); "Most read" ids (day views);
-    # their cards (in_bulk).
-    "home": 5,
+    # statement, articles/page_sql.py); the cards of the newest of each section
+    # (one statement; the sections themselves are kept in-process with the
+    # menu, articles/sections.py); "Most read" ids (day views); their cards.
+    "home": 4,
     # the article with its section, author and tags (one statement,
     # articles/page_sql.py); the related cards, ranked by shared tags among the
     # candidates (its tags' newest, its section's newest, the newest: one
@@ -59,21 +59,22 @@ COLD_QUERIES = {
     # (how long that list may be kept; one list for every article page, so the
     # first cold page pays for it and the next ones do not: see the test below).
     "article": 4,
-    # the section with its parent; its sub-sections; the paginator's COUNT and
-    # the next scheduled publication (how long the count may be kept: one
-    # count for every page of the listing, so the first cold page pays for it
-    # and the next ones do not: see the test below); the page's cards.
-    "section": 5,
-    "section page 2": 5,
+    # the paginator's COUNT and the next scheduled publication (how long the
+    # count may be kept: one count for every page of the listing, so the first
+    # cold page pays for it and the next ones do not: see the test below); the
+    # page's cards. The section, its parent and sub-sections are kept with the
+    # menu (articles/sections.py).
+    "section": 3,
+    "section page 2": 3,
     # the tag; the COUNT and the next scheduled publication; the page's cards.
     "tag": 4,
     # the author; the COUNT and the next scheduled publication; the page's cards.
     "author": 4,
     # the planner's estimates of published and matching articles (one EXPLAIN);
     # the ranking (ids, dates and scores of the matches, which also counts
-    # them); the page's ten articles with section, author and headlines; the
-    # top-level sections for the filter.
-    "search": 4,
+    # them); the page's ten articles with section, author and headlines (the
+    # top-level sections for the filter are kept with the menu).
+    "search": 3,
     # the newest cards (up to 30); their tags (prefetch).
     "rss": 2,
     # the articles' latest update (MAX); a COUNT per sitemap for its pages:
@@ -187,7 +188,8 @@ def missing_content(page: str, text: str, archive) -> list[str]:
 
 
 def cold(client):
-    """Empty every cache but the header and footer's, as one rendered page leaves it."""
+    """Empty every cache but the header and footer's (and the sections read with
+    the menu), as one rendered page leaves it."""
     cache.clear()
     ContentType.objects.clear_cache()
     assert client.get("/about/").status_code == 200
