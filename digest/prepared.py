@@ -12,12 +12,23 @@ parse and the plan. psycopg keeps up to 100 per connection (`prepared_max`).
 Only these cursors prepare: the ORM's stay client-bound, as Django ships them.
 `DATABASE_PREPARED=false` turns it off, for a connection pooler that cannot
 keep a connection's prepared statements (PgBouncer before 1.21 in transaction
-mode). The cursor is Django's own wrapper, so query counts and execute
-wrappers see these statements like any other.
+mode). The cursor is Django's own wrapper, so query logs and counts and
+execute wrappers see these statements like any other.
 """
 
 from django.db import connection
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug cursor, logging the statement with its parameters put in:
+    Django reads what ran from a client-bound cursor, and a prepared one has
+    nothing to show (query logs, CaptureQueriesContext, the bench's plans)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def prepared_cursor():
@@ -25,6 +36,8 @@ def prepared_cursor():
     if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
         return connection.cursor()
     connection.ensure_connection()
-    # What connection.cursor() does with the cursor it makes (the thread check,
-    # the debug wrapper), given a server-bound one.
-    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    connection.validate_thread_sharing()
+    cursor = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)

@@ -66,3 +66,14 @@ def test_database_prepared_setting(value, threshold):
     )
     assert shown.returncode == 0, shown.stderr
     assert f"threshold {threshold}" in shown.stdout
+
+
+def test_query_logs_show_a_prepared_statement_with_its_values(client, articles):
+    """What the debug log and query counts show: the statement as it ran."""
+    from django.test.utils import CaptureQueriesContext
+
+    with page_layer_off(), CaptureQueriesContext(connection) as queries:
+        client.get(articles[0].get_absolute_url())
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert all(logged), logged
+    assert any(f"a.slug = '{articles[0].slug}'" in sql for sql in logged), logged
