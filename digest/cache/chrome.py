@@ -113,8 +113,22 @@ def get_chrome() -> Chrome:
         chrome = _build_chrome()
         chrome.key, chrome.built = key, time.time_ns()
         cache.set(key, chrome, CHROME_TTL)
+    _read_picture_sizes(chrome)
     _kept = chrome
     return chrome
+
+
+def _read_picture_sizes(chrome: Chrome) -> None:
+    """Read the useful links' picture sizes (the footer prints them) before the
+    chrome is shared: a picture reads its size from its file the first time it
+    is asked, and two threads doing so at once on one shared file failed ("seek
+    of closed file"). Once read, the size is only looked up."""
+    for link in chrome.useful_links:
+        if link.image:
+            try:
+                link.image.width  # noqa: B018 (kept on the file object)
+            except (OSError, ValueError):
+                pass  # a missing file: the footer's template gets the same error
 
 
 # The parts of the page every anonymous reader gets the same

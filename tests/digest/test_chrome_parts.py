@@ -99,3 +99,35 @@ def test_a_new_menu_section_shows_on_every_page(news, admin_client):
     )
     assert response.status_code == 302, response.text[:2000]
     assert 'href="/category/weather/"' in client.get("/").text.split("</header>")[0]
+
+
+def test_threads_sharing_the_kept_footer_never_reopen_its_pictures():
+    """The header and footer's data is kept in memory and shared by a worker's
+    threads. A useful link's picture reads its size from its file the first
+    time it is asked, and two threads doing that at once on the shared file
+    failed the page ("seek of closed file", seen under the bench's load). The
+    size is read before the data is shared, so the footer never opens it:
+    here, not even once the file is gone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.template.loader import render_to_string
+
+    from digest.cache.chrome import get_chrome
+    from tests.factories import UsefulLinkFactory, image_file
+
+    link = UsefulLinkFactory(
+        title="Tide tables",
+        image=image_file("tide.png", width=120, height=40, fmt="PNG"),
+    )
+    bump_content_version()
+    chrome = get_chrome()
+    link.image.storage.delete(link.image.name)
+
+    def footer(_):
+        return render_to_string(
+            "includes/_footer.html", {"chrome": chrome, "this_year": 2026}
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = list(pool.map(footer, range(16)))
+    assert all('width="120" height="40"' in page for page in pages)
