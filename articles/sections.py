@@ -11,7 +11,6 @@ change made some other way. A slug this list does not know is looked up in the
 database, so a section made elsewhere (an import) has its page at once.
 """
 
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,8 @@ if TYPE_CHECKING:
 # Seconds a change made outside the admin may take to show (as the menu's).
 KEEP_SECONDS = 60
 
+# One tuple, replaced whole: a thread reads the old one or the new one.
 _kept: tuple[int, float, list["Category"], dict[str, "Category"]] | None = None
-_lock = threading.Lock()
 
 
 def _category():
@@ -73,8 +72,7 @@ def _load() -> tuple[list["Category"], dict[str, "Category"]]:
             categories,
             {c.slug: c for c in categories},
         )
-        with _lock:
-            _kept = kept
+        _kept = kept
     return kept[2], kept[3]
 
 

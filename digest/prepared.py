@@ -7,7 +7,10 @@ statements a long-tail page runs, planning cost more than running: about
 execution (EXPLAIN ANALYZE at 10,000 articles). A statement run through
 `prepared_cursor()` is bound on the server and prepared on its connection the
 first time it runs there; the pool keeps connections, so later runs skip the
-parse and the plan. psycopg keeps up to 100 per connection (`prepared_max`).
+parse and, where PostgreSQL settles on a generic plan (the article's: 1.2 → 0.5 ms
+a page), the plan too; the related articles' statement keeps custom plans, planned
+for each set of tags, and saves only its parse. psycopg keeps up to 100 per
+connection (`prepared_max`).
 
 Only these cursors prepare: the ORM's stay client-bound, as Django ships them.
 `DATABASE_PREPARED=false` turns it off, for a connection pooler that cannot
