@@ -11,12 +11,13 @@ import hashlib
 import re
 
 from anyascii import anyascii
+from django.urls.converters import SlugConverter
 from django.utils.text import slugify
 
 SLUG_MAX = 100  # taggit's Tag.slug
 _BASE_MAX = SLUG_MAX - 10  # room for "-<n>" when two names make the same slug
 # What the `slug` path converter matches, so reverse("articles:tag") never fails.
-ROUTABLE = re.compile(r"[-a-zA-Z0-9_]+\Z")
+ROUTABLE = re.compile(rf"{SlugConverter.regex}\Z")
 
 
 def tag_slug(name: str, n: int = 1) -> str:

@@ -5,8 +5,8 @@ Django's `reverse()` took about 60 µs a call on this VM, and the front page
 printed about 40 (its "Latest" list, its sections' links): 2.5 ms of a page
 rendered from nothing. `slug_url(name, slug)` reverses each URL name once per
 URL configuration and script prefix, with a marker where the slug goes, and
-puts the slug in: the same string, since a slug (`[-a-zA-Z0-9_]+`, the `slug`
-path converter) needs no quoting. Anything else goes to `reverse()`, which
+puts the slug in: the same string, since a slug (what Django's `slug` path
+converter matches) needs no quoting. Anything else goes to `reverse()`, which
 raises for it as before.
 """
 
@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG = re.compile(SlugConverter.regex)  # what a <slug:...> URL accepts
 _MARK = "slug-goes-here-0d1e"
 
 
