@@ -85,6 +85,14 @@ class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
+    # The article's publication time while it is published, else NULL, so a
+    # tag's page and its count read this table's own index instead of walking
+    # the whole archive newest first for the tag's articles (about 900 rows per
+    # page of 20 at 100,000 articles). Kept by two database triggers (migration
+    # 0009), whatever writes the row or the article: the admin, taggit's bulk
+    # inserts, the importer, the bench's loader. Scheduled articles carry their
+    # future time; readers' queries add `listed_at <= now`.
+    listed_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("article tag")
@@ -94,8 +102,16 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="articles_taggedarticle_unique"
             )
         ]
-        # "You Might Also Like": the articles tagged most recently with a tag.
-        indexes = [models.Index(fields=["tag", "-id"], name="articles_tagged_recent")]
+        indexes = [
+            # "You Might Also Like": the articles tagged most recently with a tag.
+            models.Index(fields=["tag", "-id"], name="articles_tagged_recent"),
+            # A tag's page: its published articles, newest first.
+            models.Index(
+                fields=["tag", "-listed_at", "-content_object"],
+                name="articles_tagged_listing",
+                condition=models.Q(listed_at__isnull=False),
+            ),
+        ]
 
 
 class ArticleQuerySet(models.QuerySet):

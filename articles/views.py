@@ -3,10 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from articles.models import Article
+from articles.models import Article, TaggedArticle
 from articles.page_sql import (
     ListingCards,
     front_page_cards,
@@ -232,7 +233,8 @@ def tag_detail(request, slug):
     return render_listing(
         request,
         "articles/tag_detail.html",
-        card_queryset().filter(tagged_items__tag=tag),
+        # Counted from the tag's own rows (their index), as ListingCards reads them.
+        TaggedArticle.objects.filter(tag_id=tag.pk, listed_at__lte=timezone.now()),
         listing=f"tag:{tag.slug}",
         cards=ListingCards("tag", tag.pk),
         tag=tag,
