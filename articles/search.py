@@ -11,16 +11,13 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVector,
 )
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
     F,
-    FloatField,
     Func,
     OuterRef,
     Q,
@@ -29,10 +26,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Category, TaggedArticle
+from articles.page_sql import SEARCH_PREFIXES, search_page
 from digest.cache import versions
 
 SEARCH_CONFIG = "english"
@@ -126,11 +125,8 @@ SUGGEST_LIMIT = 5
 SNIPPET_WORDS = 35  # words in a result's snippet
 # ts_headline parses all the text it is given (about 0.8 ms for a 6 KB body on
 # the bench VM, ten results a page), so it gets a window of the text around the
-# first place its text (tags stripped) uses a query word (`snippet_prefixes`);
-# from the start when no word is found that way.
-SNIPPET_WINDOW = 1500  # characters of an article's text that ts_headline parses
-SNIPPET_LEAD_IN = 400  # of them before the query word found first
-SNIPPET_PREFIXES = 3  # query words looked for
+# first place its text (tags stripped) uses a query word (`snippet_prefixes`;
+# page_sql.SEARCH_WINDOW characters); from the start when no word is found that way.
 SUGGEST_TIMEOUT_MS = 150  # per trigram lookup
 # Private-use characters mark highlights inside ts_headline's plain-text output;
 # the text is escaped first and only then are they turned into <mark> tags.
@@ -152,29 +148,21 @@ def web_search_query(text: str) -> SearchQuery:
     )
 
 
-def _age_in_days():
-    return Func(
-        F("published_at"),
-        template="GREATEST(EXTRACT(EPOCH FROM (now() - %(expressions)s)), 0) / 86400.0",
-        output_field=FloatField(),
-    )
+def _headline_options(**options) -> str:
+    """ts_headline's options string, the markers as StartSel and StopSel."""
+    options = {"StartSel": _MARK_START, "StopSel": _MARK_STOP} | options
+    return ", ".join(f"{name}='{value}'" for name, value in options.items())
 
 
-def _headline(expression, query, **options):
-    return SearchHeadline(
-        Func(
-            expression,
-            Value(_MARK_START + _MARK_STOP),
-            Value(""),
-            function="translate",
-            output_field=TextField(),
-        ),
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=_MARK_START,
-        stop_sel=_MARK_STOP,
-        **options,
-    )
+_HEADLINES = {
+    "config": SEARCH_CONFIG,
+    "marks": _MARK_START + _MARK_STOP,
+    "title_options": _headline_options(HighlightAll="true"),
+    # One wide fragment: tidy_snippet() starts it at a sentence.
+    "snippet_options": _headline_options(
+        MaxWords=SNIPPET_WORDS * 2, MinWords=SNIPPET_WORDS, MaxFragments=1
+    ),
+}
 
 
 def snippet_prefixes(text: str) -> list[str]:
@@ -194,53 +182,72 @@ def snippet_prefixes(text: str) -> list[str]:
         prefix = word[: len(word) - cut]
         if prefix not in prefixes:
             prefixes.append(prefix)
-    return prefixes[:SNIPPET_PREFIXES]
+    return prefixes[:SEARCH_PREFIXES]
 
 
-class _SnippetText(Func):
-    """The lead and body text ts_headline reads for a snippet: tags stripped,
-    then SNIPPET_WINDOW characters from a little before the first word that
-    starts with one of `prefixes`, or from the start. The text is made once per
-    row (a subquery), then searched for each prefix; looking in the HTML instead
-    would find a word in an image's alt text and take a window of markup."""
-
-    output_field = TextField()
-
-    def __init__(self, prefixes: list[str]):
-        text = Concat(
-            F("lead"), Value(" "), _strip_tags(F("body")), output_field=TextField()
-        )
-        prefixes = (Value(f" {p}", output_field=TextField()) for p in prefixes)
-        super().__init__(text, *prefixes)
-
-    def as_sql(self, compiler, connection, **extra):
-        (text, text_params), *found = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        positions = [f"NULLIF(strpos(lower(' ' || w.t), {sql}), 0)" for sql, _ in found]
-        # LEAST skips NULLs (a prefix not found); no prefix at all: the start.
-        first = f"LEAST({', '.join(positions)})" if positions else "1"
-        sql = (
-            f"(SELECT substr(w.t, GREATEST(COALESCE({first}, 1) - {SNIPPET_LEAD_IN}, 1),"
-            f" {SNIPPET_WINDOW}) FROM (SELECT {text} AS t) AS w)"
-        )
-        # In the order the placeholders appear: the prefixes, then the text.
-        params = [p for _, ps in found for p in ps] + list(text_params)
-        return sql, params
+# The search's statements, written as SQL: built through the ORM (querysets
+# with SearchRank, an EXPLAIN of a UNION ALL, in_bulk with headlines) they cost
+# more Python than PostgreSQL took to run them. They keep Django's client-side
+# binding (not `prepared_cursor()`): each query's words need a plan of their
+# own, which a prepared statement's generic plan would not give.
+_TABLE = Article._meta.db_table
+_QUERY = "websearch_to_tsquery(%(config)s::regconfig, unaccent(%(query)s))"
+# Articles readers may see, optionally in a section's tree (`in_category_tree`).
+_PUBLISHED = "a.status = %(published)s AND a.published_at <= %(now)s"
+_IN_TREE = (
+    f" AND a.category_id IN (SELECT c.id FROM {Category._meta.db_table} c"
+    " WHERE c.id = %(category)s OR c.parent_id = %(category)s)"
+)
+_MATCHES = f"a.search_vector @@ {_QUERY}"
+# Relevance, halved for an article RECENCY_DAYS old.
+_SCORE = (
+    f"ts_rank(a.search_vector, {_QUERY}) / (1.0 + GREATEST(EXTRACT(EPOCH FROM"
+    f" (now() - a.published_at)), 0) / 86400.0 / {float(RECENCY_DAYS)})"
+)
 
 
-def _estimated_rows(base, articles) -> tuple[float, float]:
-    """The planner's row estimates for `base` and `articles`, from one EXPLAIN
-    (planning only, nothing is read): a UNION ALL plans each as its own branch."""
-    both = (
-        base.order_by().values("pk").union(articles.order_by().values("pk"), all=True)
-    )
-    branches = json.loads(both.explain(format="json"))[0]["Plan"]["Plans"]
+def _statement(sql: str, category: Category | None) -> str:
+    return sql.replace("{where}", _PUBLISHED + (_IN_TREE if category else ""))
+
+
+def _params(text: str, category: Category | None, **params) -> dict:
+    return {
+        "config": SEARCH_CONFIG,
+        "query": text,
+        "published": Article.Status.PUBLISHED.value,
+        "now": timezone.now(),
+        "category": category.pk if category else None,
+    } | params
+
+
+def _run(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+ESTIMATE_SQL = f"""
+EXPLAIN (FORMAT JSON)
+SELECT a.id FROM {_TABLE} a WHERE {{where}}
+UNION ALL
+SELECT a.id FROM {_TABLE} a
+WHERE {{where}} AND {_MATCHES}
+"""
+
+
+def _estimated_rows(text: str, category: Category | None) -> tuple[float, float]:
+    """The planner's row estimates for the published articles (in `category`'s
+    tree) and for those `text` matches, from one EXPLAIN (planning only, nothing
+    is read): a UNION ALL plans each as its own branch."""
+    (plan,) = _run(_statement(ESTIMATE_SQL, category), _params(text, category))[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    branches = plan[0]["Plan"]["Plans"]
     return float(branches[0]["Plan Rows"]), float(branches[1]["Plan Rows"])
 
 
-def _nth_newest(queryset, n: int) -> datetime | None:
-    newest = queryset.order_by("-published_at").values_list("published_at", flat=True)
+def _nth_newest(base, n: int) -> datetime | None:
+    newest = base.order_by("-published_at").values_list("published_at", flat=True)
     return newest[n - 1 : n].first()
 
 
@@ -253,13 +260,17 @@ def _window_rung(window: int) -> int:
     return rung
 
 
-def _cached_nth_newest(base, n: int, category: Category | None) -> datetime | None:
-    """`_nth_newest(base, n)`, kept per archive version for PAGE_CACHE_SECONDS.
+def _cached_nth_newest(n: int, category: Category | None) -> datetime | None:
+    """The publication time of the `n`th newest published article (in
+    `category`'s tree), kept per archive version for PAGE_CACHE_SECONDS.
 
     It depends on the archive, not the query. A newly published article may be
     missing from it as long as from a stored search page: the cutoff then lets
     in a few more articles, never fewer.
     """
+    base = Article.objects.published()
+    if category is not None:
+        base = base.in_category_tree(category)
     if settings.PAGE_CACHE_SECONDS <= 0:
         return _nth_newest(base, n)
     archive = versions.current(["latest", versions.SITE])
@@ -276,7 +287,7 @@ def _cached_nth_newest(base, n: int, category: Category | None) -> datetime | No
     return found
 
 
-def ranking_cutoff(articles, base, category=None) -> datetime | None:
+def ranking_cutoff(text: str, category: Category | None = None) -> datetime | None:
     """For a broad query, the oldest publication time worth ranking, else None.
 
     Ranking reads each match's stored vector, so ranking 20,000 matches takes a
@@ -287,14 +298,32 @@ def ranking_cutoff(articles, base, category=None) -> datetime | None:
     the planner expects few matches for is bounded by `SearchResults` instead
     (the newest RANK_LIMIT matches).
     """
-    total, expected = _estimated_rows(base, articles)
+    total, expected = _estimated_rows(text, category)
     if total <= RANK_LIMIT or expected <= RANK_LIMIT:
         return None
     share = expected / total
     window = _window_rung(math.ceil(RANK_LIMIT / share))
     if window > total * 0.75:  # finding the cutoff would cost what it saves
         return None
-    return _cached_nth_newest(base, window, category)
+    return _cached_nth_newest(window, category)
+
+
+# Scores (pk, published_at, score) of the matches since a cutoff, or else of
+# the newest RANK_LIMIT + 1 matches (more means the planner guessed low).
+RANKING_SINCE_SQL = f"""
+SELECT a.id, a.published_at, {_SCORE}
+FROM {_TABLE} a
+WHERE {{where}} AND {_MATCHES} AND a.published_at >= %(since)s
+"""
+RANKING_NEWEST_SQL = f"""
+SELECT a.id, a.published_at, {_SCORE}
+FROM {_TABLE} a
+WHERE a.id IN (
+    SELECT a.id FROM {_TABLE} a
+    WHERE {{where}} AND {_MATCHES}
+    ORDER BY a.published_at DESC, a.id DESC LIMIT %(limit)s
+)
+"""
 
 
 class SearchResults:
@@ -305,47 +334,46 @@ class SearchResults:
     the result count. A slice then loads just those articles, with author,
     section and highlights (ts_headline parses what it is given: the costly
     part, paid for the rows shown only and over a window of each text,
-    `_SnippetText`). Each article carries `score`,
+    `page_sql.search_page`). Each article carries `score`,
     `title_highlight`, `snippet` and, for a broad query, `searched_since`.
     """
 
-    def __init__(self, articles=None, search_query=None, *, since=None, text=""):
-        self._articles = articles
-        self._query = search_query
+    def __init__(self, text="", category=None, *, since=None):
+        self._text = text
+        self._category = category
         self._prefixes = snippet_prefixes(text)
         self.searched_since = since
         self._ranking: list[tuple[int, float]] | None = None
 
-    def _ranking_statement(self):
-        """The statement that scores the matches: (pk, published_at, score) rows."""
-        score = SearchRank(F("search_vector"), self._query) / (
-            Value(1.0) + _age_in_days() / Value(float(RECENCY_DAYS))
-        )
-        articles = self._articles
+    def _ranking_statement(self) -> tuple[str, dict]:
+        """The statement that scores the matches, with its parameters."""
         if self.searched_since is None:
             # Fewer matches than RANK_LIMIT expected: rank the newest RANK_LIMIT
             # if the planner guessed low; scores are read after the cut.
-            newest = articles.order_by("-published_at", "-pk").values("pk")
-            articles = Article.objects.filter(pk__in=newest[: RANK_LIMIT + 1])
+            sql, extra = RANKING_NEWEST_SQL, {"limit": RANK_LIMIT + 1}
+        else:
+            sql, extra = RANKING_SINCE_SQL, {"since": self.searched_since}
         return (
-            articles.annotate(score=score)
-            .order_by()
-            .values_list("pk", "published_at", "score")
+            _statement(sql, self._category),
+            _params(self._text, self._category, **extra),
         )
 
     def explain(self, **options) -> str:
         """PostgreSQL's plan of the ranking statement (bench/search_bench.py)."""
-        if self._articles is None:
+        if not self._text:
             return ""
-        return self._ranking_statement().explain(**options)
+        sql, params = self._ranking_statement()
+        words = [name.upper() for name, on in options.items() if on]
+        prefix = f"EXPLAIN ({', '.join(words)}) " if words else "EXPLAIN "
+        return "\n".join(row[0] for row in _run(prefix + sql, params))
 
     def _ranked(self) -> list[tuple[int, float]]:
         if self._ranking is not None:
             return self._ranking
-        if self._articles is None:
+        if not self._text:
             self._ranking = []
             return self._ranking
-        rows = list(self._ranking_statement())
+        rows = _run(*self._ranking_statement())
         if self.searched_since is None and len(rows) > RANK_LIMIT:
             rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
             rows = rows[:RANK_LIMIT]
@@ -370,20 +398,9 @@ class SearchResults:
         page = self._ranked()[index]
         if not page:
             return []
-        loaded = Article.objects.select_related(
-            "category", "category__parent", "author"
-        ).defer("body", "search_vector")
-        loaded = loaded.annotate(
-            title_highlight=_headline(F("title"), self._query, highlight_all=True),
-            # One wide fragment: tidy_snippet() starts it at a sentence.
-            snippet=_headline(
-                _SnippetText(self._prefixes),
-                self._query,
-                max_words=SNIPPET_WORDS * 2,
-                min_words=SNIPPET_WORDS,
-                max_fragments=1,
-            ),
-        ).in_bulk([pk for pk, _ in page])
+        loaded = search_page(
+            [pk for pk, _ in page], self._text, self._prefixes, **_HEADLINES
+        )
         articles = []
         for pk, score in page:
             article = loaded.get(pk)
@@ -413,15 +430,8 @@ def search_articles(query: str, category: Category | None = None) -> SearchResul
     text = clean_query(query)
     if not text:
         return SearchResults()
-    search_query = web_search_query(text)
-    base = Article.objects.published()
-    if category is not None:
-        base = base.in_category_tree(category)
-    articles = base.filter(search_vector=search_query)
-    cutoff = ranking_cutoff(articles, base, category)
-    if cutoff is not None:
-        articles = articles.filter(published_at__gte=cutoff)
-    return SearchResults(articles, search_query, since=cutoff, text=text)
+    cutoff = ranking_cutoff(text, category)
+    return SearchResults(text, category, since=cutoff)
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9\ue000])")
