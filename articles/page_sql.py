@@ -151,7 +151,7 @@ def tag_at(slug: str) -> Tag | None:
 
 
 RELATED_COUNT = 6
-# Articles most recently tagged with one of its tags that are ranked.
+# The newest published articles with one of its tags that are ranked.
 RELATED_CANDIDATES = 120
 
 # Columns of a card (Article.objects.cards()), then its section's.
@@ -183,9 +183,10 @@ def _columns() -> str:
     )
 
 
-# Candidates: the articles most recently tagged with one of its tags (the
-# newest of each tag's (tag, -id) index, then the newest of those: one ANY over
-# the tags walked the whole table's primary key backwards, filtering), the
+# Candidates: the newest published articles with one of its tags (the newest
+# of each tag's listing index, TaggedArticle.listed_at, then the newest of
+# those: one ANY over the tags walked the whole table's primary key backwards,
+# filtering), the
 # newest of its section and the newest of all, so the
 # grid is full; then ranked by shared tags (counted through the (article, tag)
 # index), same section, newest.
@@ -194,10 +195,12 @@ WITH candidates AS (
     (SELECT t.content_object_id AS id
      FROM unnest(%(tags)s::integer[]) AS wanted(tag_id)
      CROSS JOIN LATERAL (
-         SELECT t.id, t.content_object_id FROM {TaggedArticle._meta.db_table} t
-         WHERE t.tag_id = wanted.tag_id ORDER BY t.id DESC LIMIT {RELATED_CANDIDATES}
+         SELECT t.listed_at, t.content_object_id FROM {TaggedArticle._meta.db_table} t
+         WHERE t.tag_id = wanted.tag_id AND t.listed_at <= %(now)s
+         ORDER BY t.listed_at DESC, t.content_object_id DESC
+         LIMIT {RELATED_CANDIDATES}
      ) t
-     ORDER BY t.id DESC LIMIT {RELATED_CANDIDATES})
+     ORDER BY t.listed_at DESC, t.content_object_id DESC LIMIT {RELATED_CANDIDATES})
     UNION ALL
     (SELECT a.id FROM {Article._meta.db_table} a
      WHERE a.status = %(published)s AND a.published_at <= %(now)s

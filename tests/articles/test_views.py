@@ -373,6 +373,35 @@ def test_related_articles_prefer_shared_tags_then_fill_the_grid_never_with_itsel
     assert "Related but draft" not in related
 
 
+def test_related_articles_come_from_the_published_not_the_newest_tagged(client):
+    """Drafts and scheduled articles tagged since do not crowd out an older
+    published article sharing the tag: the candidates are each tag's newest
+    published articles."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.page_sql import RELATED_CANDIDATES
+
+    now = timezone.now()
+    sharer = ArticleFactory(
+        title="Older opera review",
+        category=CategoryFactory(name="Culture"),
+        tags=["opera"],
+        published_at=now - timedelta(days=30),
+    )
+    sport = CategoryFactory(name="Sport")
+    ArticleFactory.create_batch(8, category=sport, published_at=now - timedelta(days=1))
+    ArticleFactory.create_batch(RELATED_CANDIDATES, tags=["opera"], draft=True)
+    article = ArticleFactory(title="Main story", category=sport, tags=["opera"])
+
+    response = client.get(article.get_absolute_url())
+    related = response.text.split('id="related-title"')[1].split("</section>")[0]
+    cards = related.split('<article class="card')[1:]
+    assert len(cards) == 6
+    assert "Older opera review" in cards[0]  # the one sharing a tag, first
+
+
 def test_article_query_budget(client, newsroom, django_assert_max_num_queries):
     article = newsroom["articles"][5]
     with django_assert_max_num_queries(10):
