@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 ALIAS = "fragments"
 KEY = "digest:{kind}:{release}:{pk}:{digest}"
@@ -70,12 +72,29 @@ def _sources() -> bytes:
 RELEASE_SETTINGS = ("MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ")
 
 
+# The release, worked out once per process (a card's key asks for it, and the
+# front page makes 59 keys): anew only when a test changes one of its settings.
+_current_release: str | None = None
+
+
 def release() -> str:
     """A hash of what every fragment's HTML comes from besides its article: the
     templates, template tags and the settings that change URLs and dates."""
-    return _release(
-        _sources(), tuple(repr(getattr(settings, n)) for n in RELEASE_SETTINGS)
-    )
+    global _current_release
+    found = _current_release
+    if found is None:
+        found = _release(
+            _sources(), tuple(repr(getattr(settings, n)) for n in RELEASE_SETTINGS)
+        )
+        _current_release = found
+    return found
+
+
+@receiver(setting_changed)
+def _forget_release(*, setting, **kwargs) -> None:
+    global _current_release
+    if setting in RELEASE_SETTINGS or setting == "TEMPLATES":
+        _current_release = None
 
 
 @lru_cache(maxsize=8)
