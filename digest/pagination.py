@@ -14,7 +14,9 @@ def paginate(
     `count`, when the caller knows how many `queryset` holds, spares the query.
 
     The page carries `page_range`: the numbers to link, elided around the current
-    one, as templates/includes/_pagination.html shows them.
+    one, as templates/includes/_pagination.html shows them, and `page_query`:
+    the start of each link, the request's other parameters kept ("?q=x&page="),
+    made once rather than by a `{% querystring %}` per link.
     """
     raw = request.GET.get("page", "1")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
@@ -26,6 +28,10 @@ def paginate(
         page_obj = paginator.page(int(raw))
     except InvalidPage:
         raise Http404("No such page") from None
+    others = request.GET.copy()
+    others.pop("page", None)
+    kept = others.urlencode()
+    page_obj.page_query = f"?{kept}&page=" if kept else "?page="
     page_obj.page_range = list(
         page_obj.paginator.get_elided_page_range(
             page_obj.number, on_each_side=2, on_ends=1
