@@ -21,7 +21,9 @@ fragments and cards treat them as if a queryset had loaded them:
 - `front_page_cards(featured, newest)`: the front page's featured cards and its
   newest;
 - `published_cards(ids)`: the cards of given articles ("Most read");
-- `ListingCards(kind, pk)`: a page of a section's, tag's or author's cards.
+- `ListingCards(kind, pk)`: a page of a section's, tag's or author's cards;
+- `search_page(ids, query, prefixes)`: a page of search results (the ranking is
+  `articles.search`'s) with their highlights.
 """
 
 from itertools import accumulate
@@ -58,13 +60,19 @@ PAGE_ARTICLE = _concrete(Article, skip={"search_vector"})
 PAGE_CATEGORY = _concrete(Category)
 PAGE_AUTHOR = _concrete(User)
 PAGE_TAG = ("id", "name", "slug")
-# Where the article's, section's, parent's and author's columns end in a row.
-_PAGE_ENDS = tuple(
-    accumulate(
-        len(names)
-        for names in (PAGE_ARTICLE, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR)
+
+
+def _ends(article_names) -> tuple[int, ...]:
+    """Where the article's, section's, parent's and author's columns end in a row."""
+    return tuple(
+        accumulate(
+            len(names)
+            for names in (article_names, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR)
+        )
     )
-)
+
+
+_PAGE_ENDS = _ends(PAGE_ARTICLE)
 
 ARTICLE_SQL = f"""
 SELECT {_select("a", Article, PAGE_ARTICLE)},
@@ -122,8 +130,16 @@ def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    ends = _PAGE_ENDS
-    article = instance(Article, PAGE_ARTICLE, row[: ends[0]])
+    article = _with_relations(row, PAGE_ARTICLE, _PAGE_ENDS)
+    tags = [instance(ArticleTag, PAGE_TAG, values) for values in row[-1]]
+    return article, tags
+
+
+def _with_relations(row, names, ends) -> Article:
+    """The article whose columns (`names`) start `row`, with its section, the
+    section's parent and its author from the columns after them (`_ends(names)`),
+    as `select_related("category__parent", "author")` would load them."""
+    article = instance(Article, names, row[: ends[0]])
     category = _build(Category, PAGE_CATEGORY, row[ends[0] : ends[1]])
     category._state.fields_cache["parent"] = _build(
         Category, PAGE_CATEGORY, row[ends[1] : ends[2]]
@@ -132,8 +148,7 @@ def published_article(slug: str) -> tuple[Article, list[ArticleTag]] | None:
     article._state.fields_cache["author"] = _build(
         User, PAGE_AUTHOR, row[ends[2] : ends[3]]
     )
-    tags = [instance(ArticleTag, PAGE_TAG, values) for values in row[-1]]
-    return article, tags
+    return article
 
 
 TAG_SQL = f"""
@@ -433,12 +448,7 @@ SEARCH_PREFIXES = 3
 SEARCH_WINDOW = 1500  # characters of an article's text that ts_headline parses
 SEARCH_LEAD_IN = 400  # of them before the query word found first
 _SEARCH_ARTICLE = tuple(name for name in PAGE_ARTICLE if name != "body")
-_SEARCH_ENDS = tuple(
-    accumulate(
-        len(names)
-        for names in (_SEARCH_ARTICLE, PAGE_CATEGORY, PAGE_CATEGORY, PAGE_AUTHOR)
-    )
-)
+_SEARCH_ENDS = _ends(_SEARCH_ARTICLE)
 _FIRST_WORD = ", ".join(
     f"NULLIF(strpos(lower(' ' || w.t), ' ' || %(prefix{n})s), 0)"
     for n in range(SEARCH_PREFIXES)
@@ -475,18 +485,9 @@ def search_page(ids: list[int], query: str, prefixes: list[str], **headline) -> 
     rows = _published_rows(
         SEARCH_PAGE_SQL, ids=list(ids), query=query, **params, **headline
     )
-    ends = _SEARCH_ENDS
     found = {}
     for row in rows:
-        article = instance(Article, _SEARCH_ARTICLE, row[: ends[0]])
-        category = _build(Category, PAGE_CATEGORY, row[ends[0] : ends[1]])
-        category._state.fields_cache["parent"] = _build(
-            Category, PAGE_CATEGORY, row[ends[1] : ends[2]]
-        )
-        article._state.fields_cache["category"] = category
-        article._state.fields_cache["author"] = _build(
-            User, PAGE_AUTHOR, row[ends[2] : ends[3]]
-        )
-        article.title_highlight, article.snippet = row[ends[3] :]
+        article = _with_relations(row, _SEARCH_ARTICLE, _SEARCH_ENDS)
+        article.title_highlight, article.snippet = row[_SEARCH_ENDS[-1] :]
         found[article.pk] = article
     return found
