@@ -6,8 +6,9 @@ Layers, outermost first:
    edit shows through nginx within 5 s.
 2. **Whole pages for anonymous readers** (`pages.PageCacheMiddleware`): a GET or
    HEAD without a session or messages cookie, for a view marked with
-   `@cacheable_page`, is stored under ``digest:page:<sha256 of method, scheme,
-   host, path and query>``, compressed once when it is stored, in the encoding
+   `@cacheable_page`, is stored under ``digest:page:<release>:<sha256 of method,
+   scheme, host, path and query>`` (the release as in 4, so a deploy that changes
+   a template shows at once), compressed once when it is stored, in the encoding
    the reader who first asked takes (brotli when installed, else gzip); a hit
    answers it to a client that takes it; the first hit from one that takes
    another adds that encoding (`Vary: Accept-Encoding`); no query, no session,
@@ -15,7 +16,7 @@ Layers, outermost first:
    other text response is compressed as it goes out (`compress.CompressionMiddleware`).
 3. **Pages shared by signed-in readers** (`pages.render_for_readers`) and other
    expensive parts every reader sees the same (`pages.versioned`): under
-   ``digest:fragment:2:<name>``, the reader's name put in per request. A part
+   ``digest:fragment:2:<release>:<name>``, the reader's name put in per request. A part
    may be kept by fewer versions than it declares (`fresh_while`: the "new
    articles" column, kept while ``latest`` holds).
 4. **Per-article fragments** (`fragments.py`, `articles.cards`): each article's

@@ -21,17 +21,20 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from digest.cache import versions
+from digest.cache import fragments, versions
 from digest.cache.compress import accepted, compress, decompress
 from digest.content import sources
 
 logger = logging.getLogger(__name__)
 
 NEXT_PUBLICATION_KEY = "digest:page:next:{version}"
-PAGE_KEY = "digest:page:{digest}"
+# Both under the release (`fragments.release()`: the templates, template tags and
+# the settings that change URLs and dates), so a deploy that changes a template
+# or MEDIA_URL shows at once, not when the stored pages expire.
+PAGE_KEY = "digest:page:{release}:{digest}"
 # The entry is (value, declared tags, versions checked); "2": an older deploy's
 # (value, versions) entries are never read.
-FRAGMENT_KEY = "digest:fragment:2:{name}"
+FRAGMENT_KEY = "digest:fragment:2:{release}:{name}"
 # Stampede guard: while one request renders a page, others get its stale copy.
 LOCK_KEY = "digest:page:rendering:{digest}"
 RENDER_LOCK_SECONDS = 30
@@ -118,7 +121,7 @@ def versioned(
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return build()
-    key = FRAGMENT_KEY.format(name=name)
+    key = FRAGMENT_KEY.format(release=fragments.release(), name=name)
     entry = cache.get(key)
     if entry is not None:
         value, recorded, checked = entry
@@ -306,7 +309,7 @@ class PageCacheMiddleware:
             return response
 
         digest = url_digest(request)
-        key = PAGE_KEY.format(digest=digest)
+        key = PAGE_KEY.format(release=fragments.release(), digest=digest)
         entry = cache.get(key)
         if entry is None:
             # Nothing stored to answer meanwhile (a long-tail page): no lock to take.

@@ -384,7 +384,7 @@ def test_related_articles_come_from_the_published_not_the_newest_tagged(client):
     from articles.page_sql import RELATED_CANDIDATES
 
     now = timezone.now()
-    sharer = ArticleFactory(
+    ArticleFactory(
         title="Older opera review",
         category=CategoryFactory(name="Culture"),
         tags=["opera"],

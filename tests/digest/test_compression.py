@@ -204,10 +204,11 @@ def test_first_hit_in_another_encoding_stores_it_beside_the_first(client, articl
     again for every browser after it: the first brotli hit stores brotli too."""
     from django.core.cache import cache
 
+    from digest.cache.fragments import release
     from digest.cache.pages import PAGE_KEY, url_digest
 
     client.get(ARTICLE, HTTP_ACCEPT_ENCODING="gzip")
-    key = PAGE_KEY.format(digest=url_digest(rf.get(ARTICLE)))
+    key = PAGE_KEY.format(release=release(), digest=url_digest(rf.get(ARTICLE)))
     assert set(cache.get(key)["bodies"]) == {"gzip"}
 
     hit = client.get(ARTICLE, HTTP_ACCEPT_ENCODING="br")

@@ -530,6 +530,25 @@ def test_change_made_in_another_process_shows_at_once(client, site, settings, tm
 # Scheduling
 
 
+def test_a_deploy_that_changes_media_url_shows_at_once(client, site, settings):
+    """A stored page is under the release (templates, template tags, MEDIA_URL):
+    after a deploy that changes it, readers get the page rendered anew, not the
+    stored one until it expires."""
+    article = ArticleFactory(
+        slug="with-picture", category=site["news"], with_image=True
+    )
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert f'src="/media/{article.image.name}"' in client.get(url).text
+
+    settings.MEDIA_URL = "https://media.example.org/"
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] != "hit"
+    assert f'src="https://media.example.org/{article.image.name}"' in response.text
+
+
 def test_scheduled_article_appears_on_time(client, site):
     ArticleFactory(
         title="Embargoed budget story",
