@@ -1,7 +1,6 @@
 """PostgreSQL full-text search over articles: the stored vector, results, suggestions."""
 
 import html
-import json
 import math
 import re
 import unicodedata
@@ -239,9 +238,8 @@ def _estimated_rows(text: str, category: Category | None) -> tuple[float, float]
     """The planner's row estimates for the published articles (in `category`'s
     tree) and for those `text` matches, from one EXPLAIN (planning only, nothing
     is read): a UNION ALL plans each as its own branch."""
+    # psycopg reads the json column as Python lists and dicts.
     (plan,) = _run(_statement(ESTIMATE_SQL, category), _params(text, category))[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
     branches = plan[0]["Plan"]["Plans"]
     return float(branches[0]["Plan Rows"]), float(branches[1]["Plan Rows"])
 
