@@ -453,6 +453,9 @@ _FIRST_WORD = ", ".join(
     f"NULLIF(strpos(lower(' ' || w.t), ' ' || %(prefix{n})s), 0)"
     for n in range(SEARCH_PREFIXES)
 )
+# A reader's query in web-search syntax ("phrase", -word, OR), unaccented like
+# the stored vector (articles.search's statements use the same expression).
+SEARCH_QUERY_SQL = "websearch_to_tsquery(%(config)s::regconfig, unaccent(%(query)s))"
 SEARCH_PAGE_SQL = f"""
 SELECT {_select("a", Article, _SEARCH_ARTICLE)},
        {_select("c", Category, PAGE_CATEGORY)},
@@ -470,7 +473,7 @@ FROM {Article._meta.db_table} a
 JOIN {Category._meta.db_table} c ON c.id = a.category_id
 LEFT JOIN {Category._meta.db_table} p ON p.id = c.parent_id
 LEFT JOIN {User._meta.db_table} u ON u.id = a.author_id
-CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, unaccent(%(query)s)) AS q(q)
+CROSS JOIN {SEARCH_QUERY_SQL} AS q(q)
 WHERE a.id = ANY(%(ids)s::bigint[])
   AND a.status = %(published)s AND a.published_at <= %(now)s
 """

@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Category, TaggedArticle
-from articles.page_sql import SEARCH_PREFIXES, search_page
+from articles.page_sql import SEARCH_PREFIXES, SEARCH_QUERY_SQL, search_page
 from digest.cache import versions
 
 SEARCH_CONFIG = "english"
@@ -190,7 +190,7 @@ def snippet_prefixes(text: str) -> list[str]:
 # binding (not `prepared_cursor()`): each query's words need a plan of their
 # own, which a prepared statement's generic plan would not give.
 _TABLE = Article._meta.db_table
-_QUERY = "websearch_to_tsquery(%(config)s::regconfig, unaccent(%(query)s))"
+_QUERY = SEARCH_QUERY_SQL
 # Articles readers may see, optionally in a section's tree (`in_category_tree`).
 _PUBLISHED = "a.status = %(published)s AND a.published_at <= %(now)s"
 _IN_TREE = (
